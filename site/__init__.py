@@ -1,0 +1,99 @@
+"""Suzhou clean-air action plan website (苏州市空气质量持续改善行动计划实施方案)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from whitenoise import WhiteNoise
+
+from . import assets
+from .config import Config
+from .extensions import babel, csrf, db, migrate
+from .i18n import LocalePrefixMiddleware, current_locale
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, static files."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.from_object(Config)
+    if isinstance(test_config, type):
+        app.config.from_object(test_config)
+    elif test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_secrets(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "cleanair.sqlite"
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
+    babel.init_app(app, locale_selector=current_locale, default_translation_directories=str(PACKAGE_DIR / "translations"))
+    csrf.init_app(app)
+
+    from . import models  # noqa: F401  (registers tables with the metadata for Alembic)
+    from .services import init_services
+
+    init_services(app)
+    _register_blueprints(app)
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+    _configure_static(app)
+    from .templating import init_templating
+
+    init_templating(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _configure_secrets(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["CLEANAIR_ENV"] == "production":
+        raise RuntimeError("SECRET_KEY must be set when CLEANAIR_ENV=production")
+    # A development key kept in the instance folder so sessions survive restarts.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .plan import bp as plan_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(plan_bp)
+
+
+def _configure_static(app: Flask) -> None:
+    import xstatic.pkg.leaflet as xleaflet
+
+    sources = [
+        assets.AssetSource(PACKAGE_DIR / "static"),
+        assets.AssetSource(Path(xleaflet.BASE_DIR), f"vendor/leaflet-{xleaflet.VERSION}/"),
+    ]
+    build_root = Path(app.config.get("STATIC_BUILD_DIR") or Path(app.instance_path))
+    folder, manifest = assets.build_static(sources, build_root)
+    app.config["STATIC_MANIFEST"] = manifest
+    app.config["LEAFLET_VERSION"] = xleaflet.VERSION
+    app.wsgi_app = LocalePrefixMiddleware(  # type: ignore[method-assign]
+        WhiteNoise(
+            app.wsgi_app,
+            root=str(folder),
+            prefix="static/",
+            max_age=3600,
+            immutable_file_test=assets.is_immutable,
+        )
+    )
+

@@ -1,0 +1,79 @@
+"""Encoding of open-data twins: one set of records, rendered as JSON and Excel-friendly CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+CSV_BOM = "\ufeff"  # Excel on a Chinese Windows machine reads UTF-8 only with a BOM
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a dataset, as described in the data dictionary on /data."""
+
+    name: str
+    type: str  # integer | number | string | date | datetime | boolean | list
+    meaning_en: str
+    meaning_zh: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A downloadable table: its stable path, title and data dictionary."""
+
+    key: str
+    path: str  # path of the HTML page; `.json` and `.csv` twins sit at the same path
+    title_en: str
+    title_zh: str
+    description_en: str
+    description_zh: str
+    columns: tuple[Column, ...]
+    source_en: str
+    source_zh: str
+    licence: str
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(payload: Mapping[str, Any]) -> str:
+    """UTF-8 JSON with Chinese kept as characters (not \\u escapes)."""
+    return json.dumps(payload, ensure_ascii=False, indent=1, default=_default) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return repr(round(value, 6)).removesuffix(".0") if value.is_integer() else repr(round(value, 6))
+    if isinstance(value, (date, datetime)):
+        return _default(value)
+    return str(value)
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
+    """CSV with a BOM and CRLF line ends; list values are joined with '; '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([_cell(row.get(c.name)) for c in columns])
+    return CSV_BOM + out.getvalue()

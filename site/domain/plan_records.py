@@ -1,0 +1,293 @@
+"""Plan data as records for pages and their JSON/CSV twins (one function per dataset)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .opendata import Column, Dataset
+from .plan import IndicatorValue, Plan, Target, Task, latest_value, target_status
+
+PLAN_SOURCE_ZH = "苏州市人民政府《苏州市空气质量持续改善行动计划实施方案》及附件重点工作任务分解表"
+PLAN_SOURCE_EN = (
+    "Suzhou Municipal People's Government, Implementation Plan for the Continuous Improvement of "
+    "Air Quality in Suzhou, and its annex (breakdown of key tasks)"
+)
+DATA_LICENCE = "CC BY 4.0 (structure and English translation); plan text: official government document"
+
+ROLES = ("lead", "cooperating", "joint")
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """Filters of the task table; every field comes from the query string."""
+
+    chapter: int | None = None
+    measure: int | None = None
+    department: str | None = None
+    role: str | None = None
+    district: str | None = None
+    year: int | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> tuple["TaskFilters", list[str]]:
+        """Parse query arguments; unknown or malformed values are reported, not fatal."""
+        errors: list[str] = []
+
+        def as_int(name: str) -> int | None:
+            raw = (args.get(name) or "").strip()
+            if not raw:
+                return None
+            if raw.isdigit():
+                return int(raw)
+            errors.append(name)
+            return None
+
+        role = (args.get("role") or "").strip() or None
+        if role and role not in ROLES:
+            errors.append("role")
+            role = None
+        return (
+            cls(
+                chapter=as_int("chapter"),
+                measure=as_int("measure"),
+                department=(args.get("department") or "").strip() or None,
+                role=role,
+                district=(args.get("district") or "").strip() or None,
+                year=as_int("year"),
+                q=(args.get("q") or "").strip()[:100] or None,
+            ),
+            errors,
+        )
+
+    def as_args(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+def filter_tasks(plan: Plan, f: TaskFilters) -> list[Task]:
+    """Tasks matching every given filter, in plan order."""
+    needle = f.q.casefold() if f.q else None
+    result = []
+    for task in plan.tasks:
+        if f.chapter is not None and task.chapter != f.chapter:
+            continue
+        if f.measure is not None and task.measure != f.measure:
+            continue
+        if f.department or f.role:
+            if not any(
+                (f.department is None or d.slug == f.department) and (f.role is None or d.role == f.role)
+                for d in task.departments
+            ):
+                continue
+        if f.district and f.district not in task.districts:
+            continue
+        if f.year is not None and not any(d.year == f.year for d in task.deadlines):
+            continue
+        if needle:
+            haystack = " ".join(
+                [task.heading_zh, task.heading_en, task.text_zh, task.text_en, task.responsibility_zh, str(task.number)]
+            ).casefold()
+            if needle not in haystack:
+                continue
+        result.append(task)
+    return result
+
+
+def deadline_years(plan: Plan) -> list[int]:
+    return sorted({d.year for t in plan.tasks for d in t.deadlines})
+
+
+def task_record(plan: Plan, task: Task) -> dict[str, Any]:
+    """The JSON contract of /plan/tasks.json for one task."""
+    measure = plan.measure(task.measure)
+    return {
+        "number": task.number,
+        "heading_zh": task.heading_zh,
+        "heading_en": task.heading_en,
+        "heading_printed_zh": task.heading_printed_zh,
+        "text_zh": task.text_zh,
+        "text_en": task.text_en,
+        "responsibility_zh": task.responsibility_zh,
+        "responsibility_en": task.responsibility_en,
+        "chapter": task.chapter,
+        "measure": task.measure,
+        "measure_title_zh": measure.title_zh if measure else None,
+        "measure_title_en": measure.title_en if measure else None,
+        "departments": [
+            {
+                "slug": d.slug,
+                "name_zh": dep.name_zh if (dep := plan.department(d.slug)) else d.slug,
+                "name_en": dep.name_en if dep else d.slug,
+                "role": d.role,
+            }
+            for d in task.departments
+        ],
+        "districts": list(task.districts),
+        "deadlines": [d.isoformat() for d in task.deadlines],
+        "recurring": task.recurring,
+        "targets": list(task.targets),
+        "discrepancy_zh": task.discrepancy_zh,
+        "discrepancy_en": task.discrepancy_en,
+    }
+
+
+def task_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    row = dict(record)
+    row["departments"] = [f"{d['slug']}:{d['role']}" for d in record["departments"]]
+    row["lead_departments_zh"] = [d["name_zh"] for d in record["departments"] if d["role"] == "lead"]
+    return row
+
+
+def latest_record(value: IndicatorValue | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "value": value.value,
+        "date": value.date.isoformat(),
+        "period": value.period,
+        "source_title": value.source_title,
+        "source_url": value.source_url,
+        "note": value.note,
+    }
+
+
+def target_record(target: Target, values: list[IndicatorValue], today: date) -> dict[str, Any]:
+    """The JSON contract of /targets.json for one target."""
+    return {
+        "slug": target.slug,
+        "title_zh": target.title_zh,
+        "title_en": target.title_en,
+        "comparator": target.comparator,
+        "target_value": target.target_value,
+        "unit": target.unit,
+        "approximate": target.approximate,
+        "baseline_value": target.baseline_value,
+        "baseline_year": target.baseline_year,
+        "deadline": target.deadline.isoformat() if target.deadline else target.recurring,
+        "tasks": list(target.tasks),
+        "measure": target.measure,
+        "quote_zh": target.quote_zh,
+        "status": target_status(target, values, today),
+        "latest": latest_record(latest_value(values)),
+        "history": [latest_record(v) for v in sorted(values, key=lambda v: v.date)],
+    }
+
+
+def target_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    row = {k: v for k, v in record.items() if k not in ("latest", "history")}
+    latest = record.get("latest") or {}
+    for key in ("value", "date", "source_title", "source_url"):
+        row[f"latest_{key}"] = latest.get(key)
+    return row
+
+
+def department_record(plan: Plan, slug: str) -> dict[str, Any]:
+    """The JSON contract of /departments.json for one body."""
+    dep = plan.department(slug)
+    assert dep is not None
+    return {
+        "slug": dep.slug,
+        "name_zh": dep.name_zh,
+        "name_en": dep.name_en,
+        "kind": dep.kind,
+        "synonyms": list(dep.synonyms),
+        "tasks": [
+            {
+                "number": task.number,
+                "role": role,
+                "deadlines": [d.isoformat() for d in task.deadlines],
+            }
+            for task, role in plan.tasks_for_department(slug)
+        ],
+    }
+
+
+def department_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    row = dict(record)
+    for role in ROLES:
+        row[f"tasks_{role}"] = [t["number"] for t in record["tasks"] if t["role"] == role]
+    return row
+
+
+def status_counts(records: list[Mapping[str, Any]]) -> dict[str, int]:
+    counts = {"achieved": 0, "on_track": 0, "off_track": 0, "no_data": 0}
+    for r in records:
+        counts[r["status"]] += 1
+    return counts
+
+
+def tasks_by_deadline(plan: Plan) -> list[tuple[str, int]]:
+    """How many tasks fall due in each year, plus recurring and open-ended ones."""
+    counts: dict[str, int] = {}
+    for task in plan.tasks:
+        if task.deadlines:
+            key = str(max(task.deadlines).year)
+        elif task.recurring:
+            key = task.recurring
+        else:
+            key = "ongoing"
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (not kv[0].isdigit(), kv[0]))
+
+
+_PLAN = PLAN_SOURCE_EN
+TASK_COLUMNS = (
+    Column("number", "integer", "Task number in the annex table (1–56)", "附件重点工作任务分解表中的序号", _PLAN),
+    Column("heading_zh", "string", "Key task (重点工作任务) the row belongs to; blank printed headings continue the previous one", "所属重点工作任务（表中空白表示沿用上一行）", _PLAN),
+    Column("heading_en", "string", "English translation of the heading", "任务标题英文译文", "This site's translation"),
+    Column("heading_printed_zh", "string", "Heading exactly as printed in the row (blank if none)", "表中该行实际印出的标题（空白则为空）", _PLAN),
+    Column("text_zh", "string", "Task text", "任务内容", _PLAN),
+    Column("text_en", "string", "English translation of the task text", "任务内容英文译文", "This site's translation"),
+    Column("responsibility_zh", "string", "Responsibility text (责任分工) as printed", "责任分工原文", _PLAN),
+    Column("responsibility_en", "string", "English translation of the responsibility text", "责任分工英文译文", "This site's translation"),
+    Column("chapter", "integer", "Chapter number (1–10)", "所属章节序号", _PLAN),
+    Column("measure", "integer", "Measure number （一）…（二十七） as 1–27", "所属措施序号", _PLAN),
+    Column("departments", "list", "Bodies and roles as slug:role (lead, cooperating, joint)", "责任单位及角色（牵头 lead、配合 cooperating、按职责分工负责 joint）", "Parsed from the responsibility text"),
+    Column("lead_departments_zh", "list", "Lead bodies (牵头)", "牵头单位", "Parsed from the responsibility text"),
+    Column("districts", "list", "County-level districts named in the task", "任务中点名的县级市（区）", "Parsed from the task text"),
+    Column("deadlines", "list", "Deadlines stated in the task (YYYY-MM-DD; 到2025年 = 2025-12-31)", "任务中写明的完成时限", "Parsed from the task text"),
+    Column("recurring", "string", "'yearly' for tasks the plan repeats every year (每年)", "每年重复的任务标记为 yearly", "Parsed from the task text"),
+    Column("targets", "list", "Slugs of quantitative targets in this task", "该任务包含的量化目标", "This site's target list"),
+    Column("discrepancy_en", "string", "Where the seed's table disagrees with the measure it belongs to", "分解表与正文措施不一致之处", "This site's review"),
+)
+TARGET_COLUMNS = (
+    Column("slug", "string", "Stable identifier of the target", "目标的稳定标识", "This site"),
+    Column("title_zh", "string", "Target (Chinese)", "目标（中文）", _PLAN),
+    Column("title_en", "string", "Target (English)", "目标（英文）", "This site's translation"),
+    Column("comparator", "string", "below, at_most, at_least, reduce_by_pct, increase_by_pct, reach, double, complete", "比较方式", _PLAN),
+    Column("target_value", "number", "Target value in `unit`", "目标值", _PLAN),
+    Column("unit", "string", "Unit of target and values", "单位", _PLAN),
+    Column("approximate", "boolean", "The plan says 左右 (about) or 力争 (strive for)", "原文为“左右”或“力争”", _PLAN),
+    Column("baseline_value", "number", "Baseline value where the plan gives one", "基准值（原文给出时）", _PLAN),
+    Column("baseline_year", "integer", "Baseline year (比2020年 …)", "基准年", _PLAN),
+    Column("deadline", "date", "Deadline (YYYY-MM-DD) or 'yearly'", "完成时限", _PLAN),
+    Column("tasks", "list", "Task numbers the target comes from", "来源任务序号", _PLAN),
+    Column("status", "string", "achieved, on_track, off_track or no_data — computed from published values", "状态：由已发布数据计算，不人工填写", "Computed by this site"),
+    Column("latest_value", "number", "Latest published value", "最新发布值", "data/indicators/values.csv and the air-quality engine"),
+    Column("latest_date", "date", "Date of the latest value", "最新值日期", "as above"),
+    Column("latest_source_title", "string", "Where the latest value was published", "最新值来源", "as above"),
+    Column("latest_source_url", "string", "Link to the publication", "来源链接", "as above"),
+)
+DEPARTMENT_COLUMNS = (
+    Column("slug", "string", "Stable identifier of the body", "单位稳定标识", "This site"),
+    Column("name_zh", "string", "Name as in the plan (synonyms merged)", "单位名称（已合并同义写法）", _PLAN),
+    Column("name_en", "string", "English name", "英文名称", "This site's translation"),
+    Column("kind", "string", "city_bureau, central_agency, state_enterprise, party_body, generic, local_government", "单位类型", "This site"),
+    Column("synonyms", "list", "Other spellings found in the plan", "原文中的其他写法", _PLAN),
+    Column("tasks_lead", "list", "Tasks this body leads (牵头)", "牵头的任务", "Parsed from the responsibility text"),
+    Column("tasks_cooperating", "list", "Tasks this body supports (配合)", "配合的任务", "Parsed from the responsibility text"),
+    Column("tasks_joint", "list", "Tasks shared by responsibility (按职责分工负责)", "按职责分工负责的任务", "Parsed from the responsibility text"),
+)
+
+PLAN_DATASETS = (
+    Dataset("tasks", "/plan/tasks", "The 56 key tasks", "56项重点工作任务", "Every row of the annex table, with measure, bodies, roles, districts, deadlines and targets.", "附件分解表每一行，含所属措施、责任单位及角色、区县、时限和目标。", TASK_COLUMNS, PLAN_SOURCE_EN, PLAN_SOURCE_ZH, DATA_LICENCE),
+    Dataset("targets", "/targets", "Quantitative targets", "量化目标", "Every quantitative target in the plan with its latest published value and computed status.", "方案中的全部量化目标，附最新发布值及计算得出的状态。", TARGET_COLUMNS, PLAN_SOURCE_EN, PLAN_SOURCE_ZH, DATA_LICENCE),
+    Dataset("departments", "/departments", "Responsible bodies", "责任单位", "Every body named in the responsibility column, with the tasks it leads, supports or shares.", "责任分工栏中出现的全部单位及其牵头、配合、分工负责的任务。", DEPARTMENT_COLUMNS, PLAN_SOURCE_EN, PLAN_SOURCE_ZH, DATA_LICENCE),
+)

@@ -1,0 +1,150 @@
+"""Plan pages. Views parse the request, call domain functions and render; nothing more."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+
+from ..domain import plan_records as pr
+from ..services import plan, site_data, today
+from ..twins import render_twin, twin_links, twin_route
+from . import bp
+
+
+def _meta() -> dict:
+    p = plan()
+    return {
+        "source_zh": pr.PLAN_SOURCE_ZH,
+        "source_en": pr.PLAN_SOURCE_EN,
+        "source_file_sha256": p.source.get("sha256"),
+        "licence": pr.DATA_LICENCE,
+        "url": request.url,
+    }
+
+
+@bp.route("/plan")
+def overview():
+    p = plan()
+    return render_template("plan/overview.html", plan=p)
+
+
+@twin_route(bp, "/plan/measures/<int:number>")
+def measure(number: int, fmt: str):
+    p = plan()
+    m = p.measure(number)
+    if m is None:
+        abort(404)
+    tasks = [p.task(n) for n in m.tasks]
+    records = [pr.task_record(p, t) for t in tasks if t]
+    payload = lambda: {  # noqa: E731
+        "measure": {
+            "number": m.number, "numeral": m.numeral, "chapter": m.chapter,
+            "title_zh": m.title_zh, "title_en": m.title_en, "text_zh": m.text_zh, "text_en": m.text_en,
+        },
+        "tasks": records,
+        "meta": _meta(),
+    }
+    return render_twin(
+        fmt, "plan/measure.html", payload, lambda: map(pr.task_csv_row, records), pr.TASK_COLUMNS,
+        f"measure-{number}-tasks.csv",
+        plan=p, measure=m, chapter=p.chapter(m.chapter), tasks=tasks,
+        alternates=twin_links("plan.measure", number=number),
+    )
+
+
+@twin_route(bp, "/plan/tasks")
+def tasks(fmt: str):
+    if any(v == "" for v in request.args.values()):
+        # The filter form submits every field; drop the empty ones so shared links stay short.
+        kept = {k: v for k, v in request.args.items() if v != ""}
+        return redirect(url_for("plan.tasks", fmt=fmt, **kept), code=302)
+    p = plan()
+    filters, errors = pr.TaskFilters.from_args(request.args)
+    selected = pr.filter_tasks(p, filters)
+    records = [pr.task_record(p, t) for t in selected]
+    return render_twin(
+        fmt, "plan/tasks.html",
+        lambda: {"tasks": records, "count": len(records), "filters": filters.as_args(), "meta": _meta()},
+        lambda: map(pr.task_csv_row, records), pr.TASK_COLUMNS, "suzhou-plan-tasks.csv",
+        plan=p, tasks=selected, filters=filters, filter_errors=errors,
+        years=pr.deadline_years(p), alternates=twin_links("plan.tasks"),
+    )
+
+
+@twin_route(bp, "/plan/tasks/<int:number>")
+def task(number: int, fmt: str):
+    p = plan()
+    t = p.task(number)
+    if t is None:
+        abort(404)
+    record = pr.task_record(p, t)
+    data = site_data()
+    targets = [
+        pr.target_record(tg, data.indicator_values(tg.slug), today()) for tg in p.targets_for_task(number)
+    ]
+    return render_twin(
+        fmt, "plan/task.html", lambda: {"task": record, "meta": _meta()},
+        lambda: [pr.task_csv_row(record)], pr.TASK_COLUMNS, f"suzhou-plan-task-{number}.csv",
+        plan=p, task=t, measure=p.measure(t.measure), chapter=p.chapter(t.chapter), targets=targets,
+        prev_task=p.task(number - 1), next_task=p.task(number + 1),
+        alternates=twin_links("plan.task", number=number),
+    )
+
+
+@twin_route(bp, "/departments")
+def departments(fmt: str):
+    p = plan()
+    records = [pr.department_record(p, d.slug) for d in p.departments]
+    return render_twin(
+        fmt, "plan/departments.html", lambda: {"departments": records, "meta": _meta()},
+        lambda: map(pr.department_csv_row, records), pr.DEPARTMENT_COLUMNS, "suzhou-plan-departments.csv",
+        plan=p, records=records, alternates=twin_links("plan.departments"),
+    )
+
+
+@twin_route(bp, "/departments/<slug>")
+def department(slug: str, fmt: str):
+    p = plan()
+    dep = p.department(slug)
+    if dep is None:
+        abort(404)
+    record = pr.department_record(p, slug)
+    return render_twin(
+        fmt, "plan/department.html", lambda: {"department": record, "meta": _meta()},
+        lambda: [pr.department_csv_row(record)], pr.DEPARTMENT_COLUMNS, f"suzhou-plan-department-{slug}.csv",
+        plan=p, department=dep, tasks=p.tasks_for_department(slug),
+        alternates=twin_links("plan.department", slug=slug),
+    )
+
+
+def _target_records() -> list[dict]:
+    p, data, now = plan(), site_data(), today()
+    return [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
+
+
+@twin_route(bp, "/targets")
+def targets(fmt: str):
+    records = _target_records()
+    status = request.args.get("status")
+    if status in ("achieved", "on_track", "off_track", "no_data"):
+        records = [r for r in records if r["status"] == status]
+    return render_twin(
+        fmt, "plan/targets.html", lambda: {"targets": records, "meta": _meta()},
+        lambda: map(pr.target_csv_row, records), pr.TARGET_COLUMNS, "suzhou-plan-targets.csv",
+        plan=plan(), records=records, counts=pr.status_counts(_target_records()), status=status,
+        alternates=twin_links("plan.targets"),
+    )
+
+
+@twin_route(bp, "/targets/<slug>")
+def target(slug: str, fmt: str):
+    p = plan()
+    tg = p.target(slug)
+    if tg is None:
+        abort(404)
+    record = pr.target_record(tg, site_data().indicator_values(slug), today())
+    return render_twin(
+        fmt, "plan/target.html", lambda: {"target": record, "meta": _meta()},
+        lambda: [pr.target_csv_row(record)], pr.TARGET_COLUMNS, f"suzhou-plan-target-{slug}.csv",
+        plan=p, target=tg, record=record, tasks=[p.task(n) for n in tg.tasks if p.task(n)],
+        alternates=twin_links("plan.target", slug=slug),
+    )

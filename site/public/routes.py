@@ -1,0 +1,99 @@
+"""Home, about, open-data index, glossary and the large-text preference."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, make_response, redirect, render_template, request
+
+from ..domain import plan_records as pr
+from ..i18n import current_locale
+from ..services import plan, site_data, today
+from ..templating import TEXT_SIZE_COOKIE
+from ..twins import json_response
+from . import bp
+
+HEADLINE_TARGETS = ("pm25-annual-mean", "heavy-pollution-days")
+
+
+def _page(name: str):
+    pages = site_data().pages
+    page = pages.get((name, "en" if current_locale() == "en" else "zh"))
+    if page is None:
+        abort(404)
+    return page
+
+
+@bp.route("/")
+def home():
+    p, data, now = plan(), site_data(), today()
+    records = [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
+    headline = [r for r in records if r["slug"] in HEADLINE_TARGETS]
+    return render_template(
+        "public/home.html",
+        plan=p,
+        headline=headline,
+        counts=pr.status_counts(records),
+        by_deadline=pr.tasks_by_deadline(p),
+        today=now,
+    )
+
+
+@bp.route("/about")
+def about():
+    return render_template("public/page.html", page=_page("about"))
+
+
+@bp.route("/glossary")
+def glossary():
+    return render_template("public/glossary.html", plan=plan())
+
+
+@bp.route("/data")
+def data_index():
+    return render_template("public/data.html", datasets=site_data().datasets)
+
+
+@bp.route("/data.json")
+def data_index_json():
+    return json_response(
+        {
+            "datasets": [
+                {
+                    "key": d.key,
+                    "title_zh": d.title_zh,
+                    "title_en": d.title_en,
+                    "html": d.path,
+                    "json": d.path + ".json",
+                    "csv": d.path + ".csv",
+                    "source_zh": d.source_zh,
+                    "source_en": d.source_en,
+                    "licence": d.licence,
+                    "fields": [c.__dict__ for c in d.columns],
+                }
+                for d in site_data().datasets
+            ]
+        }
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths, so the preference link cannot become an open redirect.
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.route("/prefs/text-size", methods=["GET", "POST"])
+def text_size():
+    """Large-text mode (适老化) as a cookie, so it persists and works without JavaScript."""
+    size = request.values.get("size", "normal")
+    resp = make_response(redirect(_safe_next(request.values.get("next")), code=303))
+    if size == "large":
+        resp.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
+    else:
+        resp.delete_cookie(TEXT_SIZE_COOKIE)
+    return resp

@@ -1,0 +1,245 @@
+"""Loading content/ into Plan objects, indicator values and target status rules."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from cleanair.domain.plan import (
+    STATUSES,
+    IndicatorValue,
+    Target,
+    latest_value,
+    load_indicator_values,
+    load_plan,
+    target_status,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+CONTENT = REPO / "content"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(CONTENT)
+
+
+def test_counts_and_english(plan) -> None:
+    assert len(plan.chapters) == 10 and len(plan.measures) == 27 and len(plan.tasks) == 56
+    for t in plan.tasks:
+        assert t.text_en and t.heading_en and t.responsibility_en
+        assert t.departments and all(
+            d.role in ("lead", "cooperating", "joint") for d in t.departments
+        )
+        assert (t.discrepancy_zh is None) == (t.discrepancy_en is None)
+    for m in plan.measures:
+        assert m.title_en and m.text_en and m.tasks
+    assert plan.chapter(1).text_en and plan.chapter(2).text_en == ""
+    assert plan.title_en and plan.note_en and plan.source["sha256"]
+
+
+def test_lookups(plan) -> None:
+    assert plan.task(28).measure == 15 and plan.task(46).measure == 23
+    assert plan.measure(15).tasks == (28, 29, 30)
+    assert plan.department("emergency-management").synonyms == ("市应急管理局", "市应急局")
+    assert [(t.number, r) for t, r in plan.tasks_for_department("emergency-management")] == [
+        (3, "joint"),
+        (27, "joint"),
+        (31, "cooperating"),
+    ]
+    assert [t.number for t in plan.tasks_for_district("wujiang")] == [27]
+    assert plan.district("sip").code is None and plan.district("gusu").code == "320508"
+    assert plan.task(21).deadlines == (date(2024, 12, 31), date(2025, 12, 31))
+    assert "stage1-machinery-retired-2024" in plan.task(21).targets
+    assert {t.slug for t in plan.targets_for_task(13)} >= {
+        "waterway-freight",
+        "inland-container-volume",
+    }
+    assert plan.task(999) is None and plan.department("nope") is None
+
+
+def test_targets(plan) -> None:
+    pm = plan.target("pm25-annual-mean")
+    assert (pm.comparator, pm.target_value, pm.unit, pm.deadline) == (
+        "below",
+        30,
+        "µg/m³",
+        date(2025, 12, 31),
+    )
+    assert plan.target("green-factories").recurring == "yearly"
+    assert plan.target("non-fossil-energy").approximate
+    assert plan.target("nox-emissions").baseline_year == 2020
+    for t in plan.targets:
+        assert t.title_en and t.notes_en
+        assert t.measure is None or plan.measure(t.measure) is not None
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "content"
+    shutil.copytree(CONTENT, dst)
+    return dst
+
+
+def test_missing_english_is_reported(tmp_path: Path) -> None:
+    content = _broken_copy(tmp_path)
+    en_path = content / "plan" / "plan.en.yaml"
+    en = yaml.safe_load(en_path.read_text(encoding="utf-8"))
+    del en["tasks"][5]["text"]
+    en_path.write_text(yaml.safe_dump(en, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"plan\.en\.yaml: tasks\.5\.text: missing"):
+        load_plan(content)
+
+
+def test_unknown_department_is_reported(tmp_path: Path) -> None:
+    content = _broken_copy(tmp_path)
+    zh_path = content / "plan" / "plan.zh.yaml"
+    zh_path.write_text(
+        zh_path.read_text(encoding="utf-8").replace("slug: pboc-suzhou", "slug: pboc-beijing", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"plan\.zh\.yaml: .*pboc-beijing"):
+        load_plan(content)
+
+
+def test_bad_comparator_is_reported(tmp_path: Path) -> None:
+    content = _broken_copy(tmp_path)
+    path = content / "plan" / "targets.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  comparator: below\n", "  comparator: under\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"targets\.yaml: targets\[0\]\.comparator"):
+        load_plan(content)
+
+
+# --- indicator values ----------------------------------------------------------------
+# All values below are HAND-MADE fixtures to exercise the rules, not real measurements.
+
+
+def test_shipped_values_file_is_header_only() -> None:
+    path = REPO / "data" / "indicators" / "values.csv"
+    assert (
+        path.read_text(encoding="utf-8").strip()
+        == "slug,value,date,period,source_title,source_url,note"
+    )
+    assert load_indicator_values(path) == {}
+
+
+def test_load_values_and_errors(tmp_path: Path) -> None:
+    assert load_indicator_values(tmp_path / "absent.csv") == {}
+    good = tmp_path / "values.csv"
+    good.write_text(
+        "slug,value,date,period,source_title,source_url,note\n"
+        "pm25-annual-mean,29.5,2024-12-31,year,Hand-made bulletin,https://example.org/a,fixture\n",
+        encoding="utf-8",
+    )
+    values = load_indicator_values(good)
+    assert values["pm25-annual-mean"][0].value == 29.5
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "slug,value,date,period,source_title,source_url,note\n"
+        "pm25-annual-mean,29.5,2024-12-31,year,Hand-made bulletin,https://example.org/a,\n"
+        "pm25-annual-mean,lots,2024-12-31,year,Hand-made bulletin,https://example.org/a,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"bad\.csv: line 3: value"):
+        load_indicator_values(bad)
+    bad.write_text(
+        "slug,value,date,period,source_title,source_url,note\n"
+        "pm25-annual-mean,29.5,2024-12-31,year,,https://example.org/a,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="line 2: source_title"):
+        load_indicator_values(bad)
+
+
+def _target(
+    comparator: str, value: float | None, deadline: date | None = date(2025, 12, 31), **kw
+) -> Target:
+    fields = {
+        "slug": "t",
+        "title_zh": "t",
+        "title_en": "t",
+        "comparator": comparator,
+        "target_value": value,
+        "unit": None,
+        "baseline_value": None,
+        "baseline_year": None,
+        "deadline": deadline,
+        "recurring": None,
+        "tasks": (),
+        "measure": None,
+        "quote_zh": "t",
+        "approximate": False,
+        "notes_en": "t",
+        "notes_zh": "",
+    }
+    fields.update(kw)
+    return Target(**fields)
+
+
+def _v(value: float, when: date, period: str = "year") -> IndicatorValue:
+    return IndicatorValue("t", value, when, period, "hand-made fixture", "https://example.org", "")
+
+
+TODAY = date(2026, 6, 1)
+
+
+def test_status_rules() -> None:
+    pm = _target("below", 30)
+    assert target_status(pm, [], TODAY) == "no_data"
+    assert target_status(pm, [_v(29.0, date(2025, 12, 31))], TODAY) == "achieved"
+    assert target_status(pm, [_v(29.0, date(2024, 12, 31))], TODAY) == "on_track"
+    assert (
+        target_status(pm, [_v(30.0, date(2025, 12, 31))], TODAY) == "off_track"
+    )  # below is strict
+    assert target_status(pm, [_v(31.0, date(2024, 12, 31))], TODAY) == "off_track"
+    # The latest value wins, and values dated after `today` are ignored.
+    assert (
+        target_status(pm, [_v(31.0, date(2023, 12, 31)), _v(29.0, date(2024, 12, 31))], TODAY)
+        == "on_track"
+    )
+    assert target_status(pm, [_v(29.0, date(2024, 12, 31))], date(2024, 6, 1)) == "no_data"
+    assert target_status(_target("at_most", 1), [_v(1, date(2025, 12, 31))], TODAY) == "achieved"
+    assert (
+        target_status(_target("at_least", 95), [_v(94.9, date(2025, 12, 31))], TODAY) == "off_track"
+    )
+
+
+def test_status_change_comparators() -> None:
+    cut = _target("reduce_by_pct", 10, baseline_year=2020)
+    assert target_status(cut, [_v(12.0, date(2025, 12, 31))], TODAY) == "achieved"  # 12% lower
+    assert target_status(cut, [_v(8.0, date(2025, 12, 31))], TODAY) == "off_track"
+    with_base = _target("reduce_by_pct", 10, baseline_value=100.0)
+    assert target_status(with_base, [_v(89.0, date(2025, 12, 31))], TODAY) == "achieved"
+    assert target_status(_target("double", 2), [_v(2.1, date(2025, 12, 31))], TODAY) == "achieved"
+    assert (
+        target_status(
+            _target("double", 2, baseline_value=50.0), [_v(90, date(2025, 12, 31))], TODAY
+        )
+        == "off_track"
+    )
+    assert (
+        target_status(_target("increase_by_pct", 8), [_v(9, date(2024, 12, 31))], TODAY)
+        == "on_track"
+    )
+
+
+def test_status_complete_and_yearly() -> None:
+    done = _target("complete", None, deadline=date(2024, 12, 31))
+    assert target_status(done, [_v(1, date(2024, 12, 31), "snapshot")], TODAY) == "achieved"
+    assert target_status(done, [_v(0, date(2025, 3, 31), "snapshot")], TODAY) == "off_track"
+    yearly = _target("at_least", 10, deadline=None, recurring="yearly")
+    assert target_status(yearly, [_v(10, date(2024, 12, 31))], TODAY) == "achieved"
+    assert target_status(yearly, [_v(6, date(2025, 6, 30), "year_to_date")], TODAY) == "off_track"
+    assert target_status(yearly, [_v(12, date(2025, 6, 30), "year_to_date")], TODAY) == "on_track"
+    assert set(STATUSES) == {"achieved", "on_track", "off_track", "no_data"}
+
+
+def test_latest_value() -> None:
+    a, b = _v(1, date(2024, 1, 1)), _v(2, date(2024, 1, 1))
+    assert latest_value([]) is None
+    assert latest_value([a, b]) is b

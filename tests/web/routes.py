@@ -1,0 +1,49 @@
+"""Discover every public GET route from the URL map, with sample parameters."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+# Sample values for URL variables, per variable name.
+SAMPLES = {
+    "number": None,  # filled per endpoint below
+    "slug": None,
+}
+SKIP_ENDPOINTS = {"public.text_size"}
+INTERNAL_PREFIXES = ("/staff", "/static")
+
+
+def sample_values(app: Flask, endpoint: str, arg: str) -> object:
+    data = app.extensions["cleanair"]
+    plan = data.plan
+    if endpoint == "plan.measure":
+        return plan.measures[-1].number
+    if endpoint == "plan.task":
+        return 27
+    if endpoint == "plan.department":
+        return plan.departments[0].slug
+    if endpoint == "plan.target":
+        return plan.targets[0].slug
+    extra = app.config.get("ROUTE_SAMPLES", {})
+    if (endpoint, arg) in extra:
+        return extra[(endpoint, arg)]
+    raise KeyError(f"no sample value for {endpoint}:{arg} — add one to tests/web/routes.py")
+
+
+def public_urls(app: Flask, fmt: str | None = "html") -> list[str]:
+    """One URL per public GET rule (of the given twin format, or all formats with fmt=None)."""
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" not in (rule.methods or ()) or rule.endpoint in SKIP_ENDPOINTS:
+                continue
+            if rule.rule.startswith(INTERNAL_PREFIXES) or rule.endpoint == "static":
+                continue
+            defaults = rule.defaults or {}
+            if fmt is not None and defaults.get("fmt", "html") != fmt:
+                continue
+            values = {arg: sample_values(app, rule.endpoint, arg) for arg in rule.arguments if arg not in defaults}
+            urls.append(url_for(rule.endpoint, **values, **defaults))
+    return sorted(set(urls))
