@@ -45,7 +45,7 @@ def make_app(tmp_path: Path, **overrides):
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")
     return app
 
 

@@ -1,14 +1,27 @@
-"""Discover every public GET route from the URL map, with sample parameters."""
+"""Discover every public GET route from the URL map, with sample parameters.
+
+Each capability adds the sample values of its URL variables in `tests/web/samples_<name>.py`,
+a module with `SAMPLES = {(endpoint, argument): function(app) -> value}`.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+
 from flask import Flask
 
-# Sample values for URL variables, per variable name.
-SAMPLES = {
-    "number": None,  # filled per endpoint below
-    "slug": None,
-}
+
+def _extra_samples() -> dict[tuple[str, str], Callable[[Flask], object]]:
+    samples: dict = {}
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.name.startswith("samples_"):
+            samples.update(importlib.import_module(f"tests.web.{info.name}").SAMPLES)
+    return samples
+
+
 SKIP_ENDPOINTS = {"public.text_size"}
 INTERNAL_PREFIXES = ("/staff", "/static")
 
@@ -24,10 +37,10 @@ def sample_values(app: Flask, endpoint: str, arg: str) -> object:
         return plan.departments[0].slug
     if endpoint == "plan.target":
         return plan.targets[0].slug
-    extra = app.config.get("ROUTE_SAMPLES", {})
+    extra = _extra_samples()
     if (endpoint, arg) in extra:
-        return extra[(endpoint, arg)]
-    raise KeyError(f"no sample value for {endpoint}:{arg} — add one to tests/web/routes.py")
+        return extra[(endpoint, arg)](app)
+    raise KeyError(f"no sample value for {endpoint}:{arg} — add one in tests/web/samples_<name>.py")
 
 
 def public_urls(app: Flask, fmt: str | None = "html") -> list[str]:
