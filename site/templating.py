@@ -39,6 +39,22 @@ def fmt_date(value: Any, format: str = "medium") -> str:
     return format_date(value, format=format)
 
 
+# Units are stored in targets.yaml in a neutral form; these are their display forms.
+UNIT_LABELS = {
+    "days": ("天", "days"),
+    "vehicles": ("辆", "vehicles"),
+    "10k t": ("万吨", "×10,000 t"),
+    "count": ("个", ""),
+}
+
+
+def unit_label(unit: str | None) -> str:
+    if not unit:
+        return ""
+    zh, en = UNIT_LABELS.get(unit, (unit, unit))
+    return en if i18n.current_locale() == "en" else zh
+
+
 def text_size() -> str:
     return "large" if request.cookies.get(TEXT_SIZE_COOKIE) == "large" else "normal"
 
@@ -48,6 +64,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.filters["datetime"] = lambda v, f="medium": "—" if v is None else format_datetime(v, f)
     app.jinja_env.filters["percent"] = lambda v, f=None: "—" if v is None else format_percent(v, f)
 
