@@ -23,7 +23,7 @@ def _extra_samples() -> dict[tuple[str, str], Callable[[Flask], object]]:
 
 
 SKIP_ENDPOINTS = {"public.text_size"}
-INTERNAL_PREFIXES = ("/staff", "/static")
+INTERNAL_PREFIXES = ("/staff", "/static", "/healthz")
 
 
 def sample_values(app: Flask, endpoint: str, arg: str) -> object:

@@ -1,0 +1,22 @@
+"""Operations endpoints for load balancers and monitoring (not linked from pages)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from sqlalchemy import text
+
+from ..extensions import db
+from ..twins import json_response
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 when the app can reach its database, 503 otherwise (so a proxy can take it out)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # any database failure means "not healthy"
+        db.session.rollback()
+        return json_response({"status": "error", "database": type(exc).__name__}, status=503)
+    return json_response({"status": "ok", "database": "ok"})
