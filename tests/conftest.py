@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,9 +30,46 @@ def require_shared(path: Path) -> Path:
     return path
 
 
+def _database_url(tmp_path: Path) -> str:
+    """A new empty database per app: a SQLite file, or a fresh PostgreSQL database when
+    TEST_DATABASE_URL points at a server (`.ci/run` runs the suite both ways)."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        return "sqlite:///" + str(tmp_path / "test.sqlite")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"cleanair_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    _CREATED_DATABASES.append(name)
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+_CREATED_DATABASES: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases():
+    yield
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server or not _CREATED_DATABASES:
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in _CREATED_DATABASES:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def make_app(tmp_path: Path, **overrides):
     config = {
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "test.sqlite"),
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
         "STATIC_BUILD_DIR": str(tmp_path / "static-build"),
         "TODAY": PINNED_TODAY,
     }
