@@ -36,10 +36,29 @@ def twin_links(endpoint: str, csv: bool = True, **values: Any) -> list[dict[str,
     return links
 
 
+def _stamped(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Every download says which data release it belongs to and when it was generated."""
+    from datetime import UTC, datetime
+
+    from flask import current_app
+
+    history = current_app.extensions.get("cleanair_history")
+    stamp = {
+        "version": getattr(history, "version", None),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }
+    return {**payload, **{k: v for k, v in stamp.items() if k not in payload}}
+
+
 def json_response(payload: Mapping[str, Any], status: int = 200) -> Response:
     resp = Response(to_json(payload), status=status, content_type="application/json; charset=utf-8")
     resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
+
+
+def download_json_response(payload: Mapping[str, Any], status: int = 200) -> Response:
+    """A JSON download: the payload plus `version` (data release) and `generated_at`."""
+    return json_response(_stamped(payload), status=status)
 
 
 def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], filename: str) -> Response:
@@ -60,7 +79,7 @@ def render_twin(
 ) -> Response | str:
     """Answer one request in the asked format from the same data."""
     if fmt == "json":
-        return json_response(payload())
+        return download_json_response(payload())
     if fmt == "csv":
         if csv_rows is None or columns is None:
             abort(404)

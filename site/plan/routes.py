@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from ..domain import plan_records as pr
+from ..history import views as hv
 from ..services import plan, site_data, today
 from ..twins import render_twin, twin_links, twin_route
 from . import bp
@@ -72,21 +73,23 @@ def tasks(fmt: str):
 
 @twin_route(bp, "/plan/tasks/<int:number>")
 def task(number: int, fmt: str):
-    p = plan()
+    as_of = hv.requested_as_of()
+    p, values_for, day = hv.plan_on(as_of)
     t = p.task(number)
     if t is None:
         abort(404)
     record = pr.task_record(p, t)
-    data = site_data()
-    targets = [
-        pr.target_record(tg, data.indicator_values(tg.slug), today()) for tg in p.targets_for_task(number)
-    ]
+    targets = [pr.target_record(tg, values_for(tg.slug), day) for tg in p.targets_for_task(number)]
+    changes = hv.page_history(plan(), task=number)
+    feed = url_for("history.task_feed", number=number)
     return render_twin(
-        fmt, "plan/task.html", lambda: {"task": record, "meta": _meta()},
+        fmt, "plan/task.html",
+        lambda: {"task": record, "as_of": as_of, "changes": changes, "meta": _meta()},
         lambda: [pr.task_csv_row(record)], pr.TASK_COLUMNS, f"suzhou-plan-task-{number}.csv",
         plan=p, task=t, measure=p.measure(t.measure), chapter=p.chapter(t.chapter), targets=targets,
-        prev_task=p.task(number - 1), next_task=p.task(number + 1),
-        alternates=twin_links("plan.task", number=number),
+        prev_task=plan().task(number - 1), next_task=plan().task(number + 1),
+        as_of=hv.as_of_banner(as_of), changes=changes, feed_url=feed,
+        alternates=twin_links("plan.task", number=number) + [hv.atom_link(feed)],
     )
 
 
@@ -103,16 +106,21 @@ def departments(fmt: str):
 
 @twin_route(bp, "/departments/<slug>")
 def department(slug: str, fmt: str):
-    p = plan()
+    as_of = hv.requested_as_of()
+    p, _values, _day = hv.plan_on(as_of)
     dep = p.department(slug)
     if dep is None:
         abort(404)
     record = pr.department_record(p, slug)
+    changes = hv.page_history(plan(), department=slug)
+    feed = url_for("history.department_feed", slug=slug)
     return render_twin(
-        fmt, "plan/department.html", lambda: {"department": record, "meta": _meta()},
+        fmt, "plan/department.html",
+        lambda: {"department": record, "as_of": as_of, "changes": changes, "meta": _meta()},
         lambda: [pr.department_csv_row(record)], pr.DEPARTMENT_COLUMNS, f"suzhou-plan-department-{slug}.csv",
         plan=p, department=dep, tasks=p.tasks_for_department(slug),
-        alternates=twin_links("plan.department", slug=slug),
+        as_of=hv.as_of_banner(as_of), changes=changes, feed_url=feed,
+        alternates=twin_links("plan.department", slug=slug) + [hv.atom_link(feed)],
     )
 
 
@@ -137,14 +145,20 @@ def targets(fmt: str):
 
 @twin_route(bp, "/targets/<slug>")
 def target(slug: str, fmt: str):
-    p = plan()
+    as_of = hv.requested_as_of()
+    p, values_for, day = hv.plan_on(as_of)
     tg = p.target(slug)
     if tg is None:
         abort(404)
-    record = pr.target_record(tg, site_data().indicator_values(slug), today())
+    record = pr.target_record(tg, values_for(slug), day)
+    changes = hv.page_history(plan(), target=slug)
+    feed = url_for("history.target_feed", slug=slug)
     return render_twin(
-        fmt, "plan/target.html", lambda: {"target": record, "meta": _meta()},
+        fmt, "plan/target.html",
+        lambda: {"target": record, "as_of": as_of, "changes": changes, "meta": _meta()},
         lambda: [pr.target_csv_row(record)], pr.TARGET_COLUMNS, f"suzhou-plan-target-{slug}.csv",
         plan=p, target=tg, record=record, tasks=[p.task(n) for n in tg.tasks if p.task(n)],
-        alternates=twin_links("plan.target", slug=slug),
+        as_of=hv.as_of_banner(as_of), changes=changes, feed_url=feed,
+        og_image=hv.absolute(f"/targets/{slug}/share.png"), embed_src=hv.absolute(f"/embed/targets/{slug}"),
+        alternates=twin_links("plan.target", slug=slug) + [hv.atom_link(feed)],
     )

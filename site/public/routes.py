@@ -10,7 +10,7 @@ from ..domain import plan_records as pr
 from ..i18n import current_locale
 from ..services import plan, site_data, today
 from ..templating import TEXT_SIZE_COOKIE
-from ..twins import json_response
+from ..twins import download_json_response
 from . import bp
 
 HEADLINE_TARGETS = ("pm25-annual-mean", "heavy-pollution-days")
@@ -56,7 +56,7 @@ def data_index():
 
 @bp.route("/data.json")
 def data_index_json():
-    return json_response(
+    return download_json_response(
         {
             "datasets": [
                 {
