@@ -11,26 +11,18 @@ latency per URL, plus each page's ratio to the trivial endpoint. Goal (issue 6):
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import gunicorn  # noqa: E402
+
 URLS = ["/healthz/live", "/", "/air", "/plan/tasks", "/plan/tasks.json"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def parse_wrk(out: str) -> dict[str, float]:
@@ -56,27 +48,7 @@ def main() -> int:
         print("wrk not found: apt-get install -y wrk", file=sys.stderr)
         return 2
 
-    port = free_port()
-    tmp = Path(tempfile.mkdtemp(prefix="cleanair-bench-"))
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite", STATIC_BUILD_DIR=str(tmp / "static"))
-    venv_bin = Path(sys.executable).parent
-    subprocess.check_call([str(venv_bin / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = subprocess.Popen(
-        [str(venv_bin / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--threads", "1", "--access-logfile", "/dev/null", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz/live", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    with gunicorn(workers=args.workers) as (base, _):
         results = {}
         for path in URLS + (args.url or []):
             urllib.request.urlopen(base + path, timeout=5)  # warm caches
@@ -96,11 +68,7 @@ def main() -> int:
                 worst = min(worst, ratio)
             print(f"{path:<22}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}{ratio:>11.2f}{r['errors']:>8}")
         print(f"goal: every page ≥ 0.6× trivial — {'met' if worst >= 0.6 else 'NOT met'} (worst {worst:.2f})")
-        return 0 if worst >= 0.6 else 1
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-        shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if worst >= 0.6 else 1
 
 
 if __name__ == "__main__":

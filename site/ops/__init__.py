@@ -20,3 +20,19 @@ def healthz():
         db.session.rollback()
         return json_response({"status": "error", "database": type(exc).__name__}, status=503)
     return json_response({"status": "ok", "database": "ok"})
+
+
+@bp.route("/healthz/live")
+def live():
+    """Liveness only (no database): also the trivial endpoint the throughput benchmark compares with."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on pages without a <link rel=icon> (JSON, CSV, feeds)."""
+    from flask import redirect
+
+    from ..templating import asset_url
+
+    return redirect(asset_url("img/favicon.svg"), code=301)

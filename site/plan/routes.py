@@ -54,7 +54,7 @@ def measure(number: int, fmt: str):
 
 @twin_route(bp, "/plan/tasks")
 def tasks(fmt: str):
-    if any(v == "" for v in request.args.values()):
+    if fmt == "html" and any(v == "" for v in request.args.values()):
         # The filter form submits every field; drop the empty ones so shared links stay short.
         kept = {k: v for k, v in request.args.items() if v != ""}
         return redirect(url_for("plan.tasks", fmt=fmt, **kept), code=302)

@@ -23,7 +23,7 @@ def _extra_samples() -> dict[tuple[str, str], Callable[[Flask], object]]:
 
 
 SKIP_ENDPOINTS = {"public.text_size"}
-INTERNAL_PREFIXES = ("/staff", "/static", "/healthz")
+INTERNAL_PREFIXES = ("/staff", "/static", "/healthz", "/favicon.ico")
 
 
 def sample_values(app: Flask, endpoint: str, arg: str) -> object:
@@ -43,6 +43,13 @@ def sample_values(app: Flask, endpoint: str, arg: str) -> object:
     raise KeyError(f"no sample value for {endpoint}:{arg} — add one in tests/web/samples_<name>.py")
 
 
+def _extension(rule: str) -> str | None:
+    last = rule.rsplit("/", 1)[-1]
+    if "." in last and not last.endswith(">"):
+        return last.rsplit(".", 1)[-1]
+    return None
+
+
 def public_urls(app: Flask, fmt: str | None = "html") -> list[str]:
     """One URL per public GET rule (of the given twin format, or all formats with fmt=None)."""
     urls = []
@@ -55,7 +62,8 @@ def public_urls(app: Flask, fmt: str | None = "html") -> list[str]:
             if rule.rule.startswith(INTERNAL_PREFIXES) or rule.endpoint == "static":
                 continue
             defaults = rule.defaults or {}
-            if fmt is not None and defaults.get("fmt", "html") != fmt:
+            rule_fmt = defaults.get("fmt") or _extension(rule.rule) or "html"
+            if fmt is not None and rule_fmt != fmt:
                 continue
             values = {arg: sample_values(app, rule.endpoint, arg) for arg in rule.arguments if arg not in defaults}
             urls.append(url_for(rule.endpoint, **values, **defaults))
