@@ -1,0 +1,79 @@
+"""The explicit vocabulary of tip states and reward states, and the only transitions allowed."""
+
+from __future__ import annotations
+
+SUBMITTED = "submitted"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+INVESTIGATING = "investigating"
+VERIFIED = "verified"
+NOT_VERIFIED = "not_verified"
+STATES = (SUBMITTED, ACCEPTED, REJECTED, INVESTIGATING, VERIFIED, NOT_VERIFIED)
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    SUBMITTED: (ACCEPTED, REJECTED),
+    ACCEPTED: (INVESTIGATING, REJECTED),
+    INVESTIGATING: (VERIFIED, NOT_VERIFIED),
+    REJECTED: (),
+    VERIFIED: (),
+    NOT_VERIFIED: (),
+}
+CLOSED_STATES = frozenset({REJECTED, VERIFIED, NOT_VERIFIED})
+OPEN_STATES = frozenset(STATES) - CLOSED_STATES
+# Every state is public for the tip's own status page and the statistics; personal data never is.
+PUBLIC_STATES = frozenset(STATES)
+
+REJECTION_REASONS = ("out_of_scope", "insufficient_evidence", "duplicate", "already_known")
+
+REWARD_NONE = None
+REWARD_PENDING = "reward_pending"
+REWARD_APPROVED = "reward_approved"
+REWARD_PAID = "reward_paid"
+REWARD_DECLINED = "reward_declined"
+REWARD_STATES = (REWARD_PENDING, REWARD_APPROVED, REWARD_PAID, REWARD_DECLINED)
+REWARD_TRANSITIONS: dict[str | None, tuple[str, ...]] = {
+    None: (REWARD_PENDING,),
+    REWARD_PENDING: (REWARD_APPROVED, REWARD_DECLINED),
+    REWARD_APPROVED: (REWARD_PAID, REWARD_DECLINED),
+    REWARD_PAID: (),
+    REWARD_DECLINED: (),
+}
+CLOSED_REWARD_STATES = frozenset({REWARD_PAID, REWARD_DECLINED})
+
+
+class TransitionError(ValueError):
+    """A state change the vocabulary does not allow (the message says which and why)."""
+
+
+def check_transition(current: str, new: str, reason: str | None = None) -> None:
+    if new not in STATES:
+        raise TransitionError(f"unknown state {new!r}")
+    if new not in TRANSITIONS.get(current, ()):
+        raise TransitionError(f"cannot go from {current!r} to {new!r}")
+    if new == REJECTED and reason not in REJECTION_REASONS:
+        raise TransitionError(f"a rejection needs a reason: one of {', '.join(REJECTION_REASONS)}")
+    if new != REJECTED and reason:
+        raise TransitionError("a reason is only given with a rejection")
+
+
+def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool) -> None:
+    """Rewards start only for verified, real-name tips that are first in their cluster."""
+    if new not in REWARD_STATES:
+        raise TransitionError(f"unknown reward state {new!r}")
+    if new not in REWARD_TRANSITIONS.get(reward, ()):
+        raise TransitionError(f"cannot go from reward state {reward!r} to {new!r}")
+    if new == REWARD_PENDING:
+        if status != VERIFIED:
+            raise TransitionError("a reward can only be considered once the tip is verified")
+        if identity != "real_name":
+            raise TransitionError("anonymous tips are not eligible for a reward until the tipster comes forward")
+        if not is_primary:
+            raise TransitionError("only the first reporter in a cluster can receive the reward")
+
+
+def allowed_next(current: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(current, ())
+
+
+def allowed_reward_next(reward: str | None) -> tuple[str, ...]:
+    return REWARD_TRANSITIONS.get(reward, ())

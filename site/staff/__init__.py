@@ -1,0 +1,20 @@
+"""The staff desk (blueprint `staff`, everything under /staff, every route behind a login)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.record_once
+def _setup(state) -> None:
+    from .cli import register
+
+    register(state.app)
+
+
+from . import (
+    guards,  # noqa: F401  (installs the login check on the blueprint)
+    routes,  # noqa: F401
+)

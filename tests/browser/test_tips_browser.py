@@ -1,0 +1,113 @@
+"""Real phone-sized browser: a tip with the map and a photo, a tip with JavaScript off (no map),
+receipt codes and status pages; a staff member routes, verifies and approves a reward; the public
+status page and the statistics reflect it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.tips.helpers import jpeg_with_gps, make_staff
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def _phone(browser, live_server, **extra):
+    context = browser.new_context(base_url=live_server, **PHONE, **extra)
+    outside: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((live_server, "data:")) else None)
+    return context, page, outside
+
+
+def _receipt_code(page) -> str:
+    page.wait_for_url(re.compile(r"/report/[2-9A-Z-]{14}/receipt$"))
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}", code)
+    return code
+
+
+def test_tip_with_map_and_photo_then_staff_workflow(browser, live_server, app, tmp_path):
+    photo = tmp_path / "IMG_0042.jpg"
+    photo.write_bytes(jpeg_with_gps(800, 600))
+    context, page, outside = _phone(browser, live_server, geolocation={"latitude": 31.2990, "longitude": 120.5853},
+                                    permissions=["geolocation"])
+    page.goto("/en/report")
+    page.select_option("#f-category", "open-burning")
+    page.fill("#f-description", "Straw burning next to the canal, thick smoke (browser test)")
+    assert page.locator("#report-map").is_visible()
+    page.locator("#report-map").click()  # a point on the district outline map (no tiles configured)
+    assert page.locator("#f-lat").input_value() != ""
+    page.click("#use-location")
+    page.wait_for_function("document.getElementById('f-lat').value === '31.299000'")
+    assert page.locator("#f-lon").input_value() == "120.585300"
+    page.set_input_files("#f-photos", str(photo))
+    page.check("#f-identity-real_name")
+    page.fill("#f-name", "Browser Tester")
+    page.fill("#f-phone", "13800001111")
+    page.check("#f-not_staff")
+    page.check("#f-consent")
+    page.click("#send")
+    code = _receipt_code(page)
+    page.click("#status-link")
+    assert page.locator("#tip-status").get_attribute("data-state") == "submitted"
+    assert "13800001111" not in page.content() and "Browser Tester" not in page.content()
+    assert outside == []
+    context.close()
+
+    # Staff desk on the same phone-sized browser.
+    make_staff(app, "browser-admin", "admin", "a long browser password")
+    context, page, outside = _phone(browser, live_server)
+    page.goto("/en/staff/")
+    page.wait_for_url(re.compile(r"/staff/login"))
+    page.fill("#s-user", "browser-admin")
+    page.fill("#s-pass", "a long browser password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/staff/$"))
+    page.get_by_role("link", name=code).click()
+    assert page.locator(".staff-photos img").count() == 1
+    assert page.locator(".staff-photos img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "138****1111" in page.locator("#contact").inner_text()
+    page.select_option("#b-body", "agriculture-rural")
+    page.click("#form-route button")
+    for state in ("accepted", "investigating", "verified"):
+        page.select_option("#a-to", state)
+        page.click("#form-status button")
+        page.wait_for_load_state()
+    for state in ("reward_pending", "reward_approved"):
+        page.select_option("#r-to", state)
+        page.click("#form-reward button")
+        page.wait_for_load_state()
+    assert "Reward approved" in page.locator("#staff-reward").inner_text()
+    context.close()
+
+    context, page, outside = _phone(browser, live_server)
+    page.goto(f"/en/report/{code}")
+    assert page.locator("#tip-status").get_attribute("data-state") == "verified"
+    assert page.locator("#tip-reward").get_attribute("data-state") == "reward_approved"
+    page.goto("/en/report/stats")
+    assert int(page.locator("#stat-total").inner_text()) >= 1
+    assert page.locator("#stat-verified").inner_text() != "—"
+    assert "Agriculture" in page.content() or "农业" in page.content()
+    assert outside == []
+    context.close()
+
+
+def test_tip_without_javascript_uses_district_and_address(browser, live_server):
+    context, page, outside = _phone(browser, live_server, java_script_enabled=False)
+    page.goto("/report")
+    assert not page.locator("#report-map-block").is_visible()
+    page.select_option("#f-category", "restaurant-fumes")
+    page.fill("#f-description", "餐馆油烟直排，没有净化设施（浏览器测试）")
+    page.select_option("#f-district", "wuzhong")
+    page.fill("#f-address", "东吴北路 88 号 楼下餐馆")
+    page.check("#f-consent")
+    page.click("#send")
+    code = _receipt_code(page)
+    page.goto(f"/report/{code}")
+    assert "吴中区" in page.locator("main").inner_text()
+    assert page.locator("#tip-status").get_attribute("data-state") == "submitted"
+    assert outside == []
+    context.close()

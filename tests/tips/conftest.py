@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import make_app
+
+# Generous limits so functional tests are not throttled; the abuse tests set their own.
+OPEN_LIMITS = {"TIPS_SUBMIT_LIMIT": "10000 per minute", "STAFF_LOGIN_LIMIT": "10000 per minute"}
+TABLES = ("tip_events", "tip_photos", "tips", "staff_users")  # children first
+
+
+@pytest.fixture(scope="module")
+def _module_tips_app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tips")
+    return make_app(tmp, TIPS_PHOTO_DIR=str(tmp / "photos"), **OPEN_LIMITS)
+
+
+@pytest.fixture()
+def tips_app(_module_tips_app):
+    """One app per test module (building an app costs about a second), emptied before each test."""
+    app = _module_tips_app
+    from cleanair.extensions import db, limiter
+
+    with app.app_context():
+        for table in TABLES:
+            # Plain SQL: test clean-up only; the ORM guard keeps the audit log append-only in the app.
+            db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.commit()
+    shutil.rmtree(Path(app.config["TIPS_PHOTO_DIR"]), ignore_errors=True)
+    Path(app.config["TIPS_PHOTO_DIR"]).mkdir(parents=True)
+    limiter.reset()
+    return app
+
+
+@pytest.fixture()
+def tclient(tips_app):
+    return tips_app.test_client()
