@@ -11,7 +11,7 @@ from whitenoise import WhiteNoise
 
 from . import assets
 from .config import Config
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, compress, csrf, db, limiter, migrate
 from .i18n import LocalePrefixMiddleware, current_locale
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -36,6 +36,8 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
     babel.init_app(app, locale_selector=current_locale, default_translation_directories=str(PACKAGE_DIR / "translations"))
     csrf.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers tables with the metadata for Alembic)
     from .services import init_services
@@ -45,6 +47,10 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     from .errors import register_error_handlers
 
     register_error_handlers(app)
+    from . import caching, security
+
+    caching.init_app(app)
+    security.init_app(app)
     _configure_static(app)
     from .templating import init_templating
 
@@ -74,6 +80,28 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(plan_bp)
+    from .ops import bp as ops_bp
+
+    app.register_blueprint(ops_bp)
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    from .report import bp as report_bp
+    from .staff import bp as staff_bp
+
+    app.register_blueprint(report_bp)
+    app.register_blueprint(staff_bp)
+    from .embed import bp as embed_bp
+    from .history import bp as history_bp
+
+    app.register_blueprint(history_bp)
+    app.register_blueprint(embed_bp)
+    from .maps import bp as maps_bp
+
+    app.register_blueprint(maps_bp)
+    from .air import init_app as init_air
+
+    init_air(app)
 
 
 def _configure_static(app: Flask) -> None:
@@ -87,6 +115,11 @@ def _configure_static(app: Flask) -> None:
     folder, manifest = assets.build_static(sources, build_root)
     app.config["STATIC_MANIFEST"] = manifest
     app.config["LEAFLET_VERSION"] = xleaflet.VERSION
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.wsgi_app = LocalePrefixMiddleware(  # type: ignore[method-assign]
         WhiteNoise(
             app.wsgi_app,

@@ -23,6 +23,13 @@ def _env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def database_url(raw: str | None) -> str | None:
+    """Accept the usual `postgres://`/`postgresql://` URLs and use the psycopg 3 driver we ship."""
+    if raw and raw.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
 class Config:
     """Defaults for every setting; each can be overridden by the environment variable of the same name."""
 
@@ -31,7 +38,7 @@ class Config:
     CLEANAIR_ENV = _env("CLEANAIR_ENV", "development")
     SECRET_KEY = _env("SECRET_KEY")
     # None means: a SQLite file in the instance folder (filled in by the app factory).
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_DATABASE_URI = database_url(_env("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     CONTENT_DIR = Path(_env("CONTENT_DIR", str(REPO_ROOT / "content")))
@@ -59,9 +66,76 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
 
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (0 = none). Needed behind nginx so rate limits and HTTPS detection see the real client.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    # Response compression (Flask-Compress) for pages and data twins.
+    COMPRESS_MIMETYPES = [
+        "text/html", "application/json", "text/csv", "application/atom+xml", "application/geo+json",
+        "image/svg+xml", "text/plain",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+
     # "today" for status rules and staleness warnings; tests pin it, production leaves it unset.
     TODAY = _env("CLEANAIR_TODAY")
 
+    # --- Citizen tips and the staff desk (issue 5; docs/tips.md) ---
+    # Fernet key (urlsafe base64, 32 bytes) encrypting tipsters' names and phone numbers at rest.
+    # Production refuses to start without it; development keeps one in instance/tips_key.
+    TIPS_ENCRYPTION_KEY = _env("TIPS_ENCRYPTION_KEY")
+    # Where sanitised photos are kept (outside static files); None = instance/tip-photos.
+    TIPS_PHOTO_DIR = _env("TIPS_PHOTO_DIR")
+    TIPS_MAX_PHOTOS = _env_int("TIPS_MAX_PHOTOS", 5)
+    TIPS_MAX_PHOTO_BYTES = _env_int("TIPS_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+    # Flask-Limiter limits ("N per minute; M per day"); storage is in-memory unless a Redis URL is given.
+    TIPS_SUBMIT_LIMIT = _env("TIPS_SUBMIT_LIMIT", "5 per minute; 30 per day")
+    STAFF_LOGIN_LIMIT = _env("STAFF_LOGIN_LIMIT", "10 per minute; 100 per day")
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed staff logins before an account is locked for STAFF_LOCK_MINUTES.
+    STAFF_MAX_FAILED_LOGINS = _env_int("STAFF_MAX_FAILED_LOGINS", 5)
+    STAFF_LOCK_MINUTES = _env_int("STAFF_LOCK_MINUTES", 15)
+    # `flask tips purge` removes personal data and photos of tips closed longer ago than this.
+    TIPS_RETENTION_DAYS = _env_int("TIPS_RETENTION_DAYS", 365)
+    # SQLite: wait this long for a write lock instead of failing at once (seconds).
+    SQLITE_BUSY_TIMEOUT = _env_int("SQLITE_BUSY_TIMEOUT", 15)
+
+    # --- Maps (issue 4; docs/maps.md) ---
+    # Basemap: none (default: offline vector map of the districts, no outside request),
+    # tianditu (needs TIANDITU_KEY), gaode (overlays are converted to GCJ-02) or osm.
+    MAP_TILES = _env("MAP_TILES", "none")
+    TIANDITU_KEY = _env("TIANDITU_KEY")
+    # 审图号 text shown in the tile attribution; copy it from the provider's current terms.
+    MAP_REVIEW_NO_TIANDITU = _env("MAP_REVIEW_NO_TIANDITU")
+    MAP_REVIEW_NO_GAODE = _env("MAP_REVIEW_NO_GAODE")
+    MAP_REVIEW_NO_OSM = _env("MAP_REVIEW_NO_OSM")
+    # Where built map documents are kept (shared by workers); None = instance/map-cache.
+    MAP_CACHE_DIR = _env("MAP_CACHE_DIR")
+
+    # --- Change history, feeds, releases, embeds, share images (issue 7; docs/history.md) ---
+    # Feed ids are tag: URIs named after the host of SITE_BASE_URL (set it in production so ids
+    # never depend on the host a reader happened to use). Share images need a CJK font: the
+    # first of SHARE_FONT and Debian's fonts-noto-cjk / fonts-wqy-microhei that exists.
+    SHARE_FONT = _env("SHARE_FONT")
+
+
+    # --- Air quality (issue 3; docs/air.md) ---
+    # Where `flask aq sync` downloads station-hourly files from. Default: the widely used public
+    # mirror of CNEMC's station-hourly files (quotsoft.net, one china_sites_YYYYMMDD.csv per day).
+    AIR_SYNC_BASE_URL = _env("AIR_SYNC_BASE_URL", "https://quotsoft.net/air/data/")
+    # File name for a day on that host; {date} is a datetime.date.
+    AIR_SYNC_FILE_PATTERN = _env("AIR_SYNC_FILE_PATTERN", "china_sites_{date:%Y%m%d}.csv")
+    # Downloaded files are kept here so an interrupted sync resumes; None = instance/air-sync.
+    AIR_SYNC_DIR = _env("AIR_SYNC_DIR")
+    AIR_SYNC_TIMEOUT = _env_int("AIR_SYNC_TIMEOUT", 30)  # seconds per request
+    AIR_SYNC_RETRIES = _env_int("AIR_SYNC_RETRIES", 3)  # further attempts after a failed download
+    AIR_SYNC_BACKOFF = _env_int("AIR_SYNC_BACKOFF", 2)  # seconds, multiplied by the attempt number
+    # Observations older than this many hours are labelled as old data on every air page.
+    AIR_STALE_HOURS = _env_int("AIR_STALE_HOURS", 3)
 
 class TestConfig(Config):
     TESTING = True

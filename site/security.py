@@ -1,10 +1,67 @@
-"""HTTP security headers. For now only the framing rule (issue 7); issue 6 extends this module
-with the full Content-Security-Policy — keep one place that decides what may be framed.
+"""HTTP security headers, decided in one place: Content-Security-Policy (only this site, plus
+configured tile hosts for map images; no inline script except by hash), framing rules (embeds
+may be framed anywhere, everything else only by this site), nosniff, referrer policy, HSTS.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, request
+
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def inline_script_hashes(html: bytes) -> tuple[str, ...]:
+    """CSP source expressions ('sha256-…') for every inline <script> of a generated document."""
+    return tuple(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    )
+
+
+def allow_inline_scripts(hashes: Iterable[str], inline_styles: bool = False) -> None:
+    """Let this response run exactly these inline scripts (e.g. a cached folium document)."""
+    g.csp_script_hashes = tuple(hashes)
+    g.csp_inline_styles = inline_styles
+
+
+def tile_hosts(config) -> tuple[str, ...]:
+    """Origins of the configured basemap tiles (the only outside requests pages may make)."""
+    from cleanair_maps.config import tile_config
+
+    tiles = tile_config(config)
+    if tiles is None:
+        return ()
+    hosts = []
+    for url in (tiles.url, getattr(tiles, "label_url", None)):
+        if url:
+            parts = urlsplit(url.replace("{s}", "*"))
+            host = re.sub(r"^[^.]*\*[^.]*\.", "*.", parts.netloc)
+            hosts.append(f"{parts.scheme}://{host}")
+    return tuple(dict.fromkeys(hosts))
+
+
+def content_security_policy(tiles: tuple[str, ...], script_hashes: tuple[str, ...] = (), inline_styles: bool = False) -> str:
+    script = " ".join(("'self'", *script_hashes))
+    style = "'self' 'unsafe-inline'" if inline_styles else "'self'"
+    img = " ".join(("'self'", "data:", "blob:", *tiles))
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {script}",
+        f"style-src {style}",
+        f"img-src {img}",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
 
 # Blueprints whose pages are meant to be shown inside other sites' <iframe>s.
 EMBEDDABLE_BLUEPRINTS = frozenset({"embed"})
@@ -38,6 +95,20 @@ def apply_framing_policy(response: Response, embeddable: bool) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    if app.extensions.get("cleanair.security"):
+        return
+    app.extensions["cleanair.security"] = True
+    hosts = tile_hosts(app.config)
+
     @app.after_request
-    def _framing(response: Response) -> Response:
+    def _headers(response: Response) -> Response:
+        if "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = content_security_policy(
+                hosts, g.get("csp_script_hashes", ()), g.get("csp_inline_styles", False)
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return apply_framing_policy(response, is_embeddable(request.endpoint))

@@ -84,7 +84,7 @@ def make_app(tmp_path: Path, **overrides):
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade(revision="heads")
+        upgrade()
     return app
 
 

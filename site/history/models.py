@@ -1,4 +1,4 @@
-"""Tables of the change history and data releases (migration 0005_history)."""
+"""Tables of the change history and data releases (migration 0004_history)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 try:
@@ -31,6 +32,13 @@ class MapDocument:
     gzip: bytes
     br: bytes | None
     etag: str
+
+    @cached_property
+    def script_hashes(self) -> tuple[str, ...]:
+        """CSP hashes of the document's inline scripts (folium writes its map code inline)."""
+        from ..security import inline_script_hashes
+
+        return inline_script_hashes(self.html)
 
 
 def cache_key(**parts: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cleanair_maps.progress import STATUSES, status_counts
 from flask import Response, abort, render_template, request
 
+from ..security import allow_inline_scripts
 from ..services import plan
 from ..twins import render_twin, twin_links, twin_route
 from . import bp
@@ -74,6 +75,8 @@ def document(name: str):
         body, encoding = doc.br, "br"
     elif accepted["gzip"]:
         body, encoding = doc.gzip, "gzip"
+    # folium's map code is inline: allow exactly those scripts, by hash, for this document.
+    allow_inline_scripts(doc.script_hashes, inline_styles=True)
     resp = Response(body, content_type="text/html; charset=utf-8")
     if encoding:
         resp.headers["Content-Encoding"] = encoding

@@ -57,7 +57,8 @@ def test_schemathesis_no_server_errors_and_schema_conformance(app, api_schema):
         @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=operation.as_strategy())
         def check(case):
-            response = case.call()
+            # The WSGI transport does not undo Content-Encoding, so ask for plain bodies.
+            response = case.call(headers={"Accept-Encoding": "identity"})
             if response.status_code >= 500:
                 raise AssertionError(f"{case.method} {case.formatted_path} {case.query}: HTTP {response.status_code}")
             # A syntactically valid but future `as_of` is refused with 400 by design, so the

@@ -1,7 +1,7 @@
 """tips: citizen tips, photos, append-only audit log, staff accounts
 
 Revision ID: 0003_tips
-Revises: 0001_baseline
+Revises: 0002_air
 Create Date: 2026-11-30
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_tips"
-down_revision = "0001_baseline"
+down_revision = "0002_air"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """history: change history of the data files, data releases
 
-Revision ID: 0005_history
-Revises: 0001_baseline
+Revision ID: 0004_history
+Revises: 0003_tips
 Create Date: 2026-11-30
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0005_history"
-down_revision = "0001_baseline"
+revision = "0004_history"
+down_revision = "0003_tips"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,191 @@
+"""Air pages. Views parse the request, ask the service for stored values and render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, render_template, request
+
+from ..domain.air.stations import CITIES, DEFAULT_CITY
+from ..i18n import current_locale
+from ..services import site_data
+from ..twins import render_twin, twin_links, twin_route
+from . import bp, records, service
+
+HTML_DAILY_LIMIT = 400
+
+
+def _key() -> str:
+    key = request.args.get("station") or DEFAULT_CITY
+    if not service.valid_key(key):
+        abort(404, description=f"unknown station or city {key!r}")
+    return key
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"{name} must be a date like 2016-01-31")
+
+
+def _common() -> dict:
+    st = service.standards()
+    return {"standards": st, "std": st.default, "switch_date": st.switch_date(), "cities": CITIES,
+            "now": service.now(), "stations_by_code": {s.code: s for s in service.station_registry()}}
+
+
+def _latest_records() -> list[dict]:
+    readings = service.latest_readings()
+    out = []
+    for s in service.station_registry():
+        r = readings.get(s.code)
+        if r is None:
+            continue
+        out.append({"station": s.code, "name_zh": s.name_zh, "name_en": s.name_en, "city": s.city,
+                    "background": s.background, "time": r.time, "aqi": r.aqi, "aqi_published": r.aqi_published,
+                    "level": r.level, "level_name_zh": r.level_name_zh, "level_name_en": r.level_name_en,
+                    "colour": r.colour, "primary_pollutants": list(r.primary_pollutants), "pm25": r.pm25,
+                    "pm10": r.pm10, "so2": r.so2, "no2": r.no2, "co": r.co, "o3": r.o3,
+                    "standard": r.standard, "stale": r.stale})
+    return out
+
+
+def _meta() -> dict:
+    return {"source_en": records.SOURCE_EN, "source_zh": records.SOURCE_ZH, "licence": records.LICENCE,
+            "data_version": service.data_version(), "url": request.url}
+
+
+@bp.route("/air")
+def index():
+    return _index("html")
+
+
+@bp.route("/air/latest", defaults={"fmt": "html"}, endpoint="latest")
+@bp.route("/air/latest.json", defaults={"fmt": "json"}, endpoint="latest")
+@bp.route("/air/latest.csv", defaults={"fmt": "csv"}, endpoint="latest")
+def latest(fmt: str):
+    return _index(fmt)
+
+
+def _index(fmt: str):
+    rows = _latest_records()
+    latest_time = service.latest_time()
+    city_daily = service.daily_rows(DEFAULT_CITY)
+    return render_twin(
+        fmt, "air/index.html",
+        lambda: {"stations": rows, "cities": service.latest_city_readings(), "latest_time": latest_time,
+                 "meta": _meta()},
+        lambda: rows, records.LATEST_COLUMNS, "suzhou-air-latest.csv",
+        rows=rows, city_rows=service.latest_city_readings(), latest_time=latest_time,
+        last_city_day=city_daily[-1] if city_daily else None,
+        alternates=twin_links("air.latest"), **_common(),
+    )
+
+
+@twin_route(bp, "/air/stations")
+def stations(fmt: str):
+    regs = service.station_registry()
+    rows = [s.__dict__ for s in regs]
+    return render_twin(
+        fmt, "air/stations.html", lambda: {"stations": rows, "meta": _meta()},
+        lambda: rows, records.STATION_COLUMNS, "suzhou-air-stations.csv",
+        stations=regs, readings=service.latest_readings(), plan=site_data().plan,
+        alternates=twin_links("air.stations"), **_common(),
+    )
+
+
+@twin_route(bp, "/air/stations/<code>")
+def station(code: str, fmt: str):
+    st = service.station(code)
+    if st is None:
+        abort(404)
+    hours = service.station_hours(code, 48)
+    days = service.daily_rows(code)[-30:]
+    reading = service.latest_readings().get(code)
+    return render_twin(
+        fmt, "air/station.html",
+        lambda: {"station": st.__dict__, "latest": reading.__dict__ if reading else None, "hours": hours,
+                 "days": days, "meta": _meta()},
+        lambda: hours, [c for c in records.LATEST_COLUMNS if c.name not in ("name_zh", "name_en", "city", "background", "level_name_en", "level_name_zh", "stale")],
+        f"suzhou-air-station-{code}.csv",
+        station=st, hours=hours, days=list(reversed(days)), reading=reading,
+        district=site_data().plan.district(st.district) if st.district else None,
+        alternates=twin_links("air.station", code=code), **_common(),
+    )
+
+
+@twin_route(bp, "/air/daily")
+def daily(fmt: str):
+    key, start, end = _key(), _date_arg("start"), _date_arg("end")
+    rows = service.daily_rows(key, start, end)
+    payload = lambda: {"rows": rows, "station": key, "standard": _standard_label(rows), "meta": _meta()}
+    shown = rows[-HTML_DAILY_LIMIT:] if fmt == "html" else rows
+    return render_twin(
+        fmt, "air/daily.html", payload, lambda: rows, records.DAILY_COLUMNS, "suzhou-air-daily.csv",
+        rows=list(reversed(shown)), total=len(rows), key=key, start=start, end=end,
+        alternates=twin_links("air.daily"), **_common(),
+    )
+
+
+def _standard_label(rows: list[dict]) -> str:
+    names = sorted({r["standard"] for r in rows if r.get("standard")})
+    return " + ".join(names) if names else service.standards().default.name
+
+
+@twin_route(bp, "/air/annual")
+def annual(fmt: str):
+    key = _key()
+    rows = service.annual_rows(key)
+    years = [{k: r[k] for k in ("year", "pm25", "pm10", "no2", "so2", "co_p95", "o3_8h_p90", "good_days_ratio",
+                                "heavy_days", "valid_days", "complete", "aqi_days", "good_days", "first_date",
+                                "last_date", "standard", "station")}
+             | {"level_days": r["level_days"], "completeness": r["completeness"]} for r in rows]
+    return render_twin(
+        fmt, "air/annual.html", lambda: {"years": years, "station": key, "meta": _meta()},
+        lambda: years, records.ANNUAL_COLUMNS, "suzhou-air-annual.csv",
+        years=years, key=key, alternates=twin_links("air.annual"), **_common(),
+    )
+
+
+@bp.route("/air/history")
+def history():
+    key = _key()
+    data = service.history(key)
+    year_arg = request.args.get("year", type=int)
+    year = year_arg if year_arg in data["years"] else (data["years"][-1] if data["years"] else None)
+    monthly = [m for m in data["monthly"] if year and m["month"].startswith(str(year))]
+    return render_template(
+        "air/history.html", key=key, data=data, year=year, monthly=monthly,
+        calendar=data["calendar"].get(year, {}) if year else {},
+        alternates=twin_links("air.annual"), **_common(),
+    )
+
+
+@bp.route("/about/methodology")
+def methodology():
+    page = site_data().pages.get(("methodology", "en" if current_locale() == "en" else "zh"))
+    if page is None:
+        abort(404)
+    return render_template("air/methodology.html", page=page, **_common())
+
+
+@bp.route("/air/levels.css")
+def levels_css():
+    """Level colours as CSS classes, generated from the standard data files (no inline styles, so
+    the site's Content-Security-Policy needs no 'unsafe-inline')."""
+    from flask import Response
+
+    rules = []
+    for v in service.standards().versions:
+        if v.standard is None:
+            continue
+        for lv in v.standard.levels:
+            rules.append(f".aqi-l{lv.level} {{ background: {lv.colour}; }}")
+    resp = Response("\n".join(dict.fromkeys(rules)) + "\n", content_type="text/css; charset=utf-8")
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 3600
+    return resp

@@ -1,0 +1,373 @@
+"""What the rest of the site may ask the air engine (contract used by the maps and the targets).
+
+Results are built from stored values once per data version and cached in the process; an
+import changes the version (a tiny indexed query), so every worker notices and rebuilds. Nothing
+here parses files or runs the assessment per request.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from flask import Flask, current_app, has_request_context
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..domain.air.standards import POLLUTANTS, Standards, load_standards
+from ..domain.air.stations import CITIES, DEFAULT_CITY, StationRecord, load_stations, stations_frame
+from ..domain.plan import IndicatorValue
+from ..extensions import db
+from ..services import SUZHOU_TZ
+from .models import AirAnnual, AirDaily, AirHourly, AirImport
+
+
+@dataclass(frozen=True)
+class Station:
+    code: str
+    name_zh: str
+    name_en: str
+    city: str
+    district: str | None
+    lat_wgs84: float
+    lon_wgs84: float
+    background: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    code: str
+    time: datetime
+    aqi: int | None
+    aqi_published: int | None
+    level: int | None
+    level_name_zh: str | None
+    level_name_en: str | None
+    colour: str | None
+    primary_pollutants: tuple[str, ...]
+    pm25: float | None
+    pm10: float | None
+    so2: float | None
+    no2: float | None
+    co: float | None
+    o3: float | None
+    standard: str
+    stale: bool
+
+
+@dataclass
+class AirState:
+    """Per-app state: registry and standards (loaded at start-up) and the versioned cache."""
+
+    stations: list[StationRecord]
+    standards: Standards
+    frame: pd.DataFrame
+    version: str | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def init_state(app: Flask) -> AirState:
+    data_dir = Path(app.config["DATA_DIR"])
+    plan = app.extensions["cleanair"].plan
+    slugs = {d.slug for d in getattr(plan, "districts", [])} or None
+    stations = load_stations(data_dir / "stations" / "stations.csv", slugs)
+    standards = load_standards(data_dir / "aqi")
+    state = AirState(stations, standards, stations_frame(stations))
+    app.extensions["air"] = state
+    return state
+
+
+def state() -> AirState:
+    return current_app.extensions["air"]
+
+
+def standards() -> Standards:
+    return state().standards
+
+
+def station_registry() -> list[Station]:
+    """The 24 national-network stations (background station included, flagged)."""
+    return [Station(**s.__dict__) for s in state().stations]
+
+
+def station(code: str) -> Station | None:
+    return next((s for s in station_registry() if s.code == code), None)
+
+
+def data_version() -> str:
+    """Changes whenever stored observations change (cache key for maps and pages)."""
+    last = db.session.execute(
+        sa.select(sa.func.max(AirImport.id)).where(sa.or_(AirImport.rows_imported > 0, AirImport.layout == "recompute"))
+    ).scalar()
+    return f"air-{last}" if last else "air-empty"
+
+
+def invalidate() -> None:
+    st = state()
+    with st.lock:
+        st.cache.clear()
+        st.version = None
+
+
+def _cached(name: str, build: Callable[[], Any]) -> Any:
+    st = state()
+    version = data_version()
+    with st.lock:
+        if st.version != version:
+            st.cache.clear()
+            st.version = version
+        if name in st.cache:
+            return st.cache[name]
+    value = build()
+    with st.lock:
+        if st.version == version:
+            st.cache[name] = value
+    return value
+
+
+def now() -> datetime:
+    """Beijing time now (naive, like the observations); the pinned TODAY at 00:00 in tests."""
+    pinned = current_app.config.get("TODAY")
+    if pinned:
+        return datetime.combine(date.fromisoformat(pinned), time(0))
+    return datetime.now(SUZHOU_TZ).replace(tzinfo=None)
+
+
+def _level_fields(aqi: int | None, on: date) -> dict:
+    version = standards().for_day(on)
+    lv = version.standard.level(aqi) if version.standard is not None and aqi is not None else None
+    return {"level": lv.level if lv else None, "level_name_zh": lv.name_zh if lv else None,
+            "level_name_en": lv.name_en if lv else None, "colour": lv.colour if lv else None,
+            "standard": version.name}
+
+
+def _f(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+def latest_readings() -> dict[str, Reading]:
+    """Station code -> latest stored hourly reading; {} when nothing has been imported."""
+    return _cached("latest", _build_latest)
+
+
+def _build_latest() -> dict[str, Reading]:
+    t = AirHourly.__table__
+    last = sa.select(t.c.station, sa.func.max(t.c.time).label("t")).group_by(t.c.station).subquery()
+    rows = db.session.execute(sa.select(t).join(last, sa.and_(t.c.station == last.c.station, t.c.time == last.c.t))).all()
+    stale_after = timedelta(hours=int(current_app.config.get("AIR_STALE_HOURS", 3)))
+    current = now()
+    out: dict[str, Reading] = {}
+    for r in rows:
+        m = r._mapping
+        out[m["station"]] = Reading(
+            code=m["station"], time=m["time"], aqi=m["aqi"], aqi_published=m["aqi_published"],
+            **_level_fields(m["aqi"], m["time"].date()),
+            primary_pollutants=tuple(p for p in (m["primary"] or "").split(",") if p),
+            pm25=_f(m["pm25"]), pm10=_f(m["pm10"]), so2=_f(m["so2"]), no2=_f(m["no2"]), co=_f(m["co"]),
+            o3=_f(m["o3"]), stale=current - m["time"] > stale_after,
+        )
+    return out
+
+
+def latest_time() -> datetime | None:
+    readings = latest_readings()
+    return max((r.time for r in readings.values()), default=None)
+
+
+def latest_city_readings() -> list[dict]:
+    """For each city: the mean of its evaluation stations' readings at its latest hour, with AQI."""
+    return _cached("latest_city", _build_latest_city)
+
+
+def _build_latest_city() -> list[dict]:
+    from ..domain.air.aqi import single_aqi
+
+    readings = latest_readings()
+    out = []
+    for city in CITIES:
+        members = [s for s in state().stations if s.city == city and not s.background]
+        rs = [readings[s.code] for s in members if s.code in readings]
+        if not rs:
+            continue
+        at = max(r.time for r in rs)
+        current = [r for r in rs if r.time == at]
+        values = {}
+        for p in POLLUTANTS:
+            vals = [getattr(r, p) for r in current if getattr(r, p) is not None]
+            values[p] = sum(vals) / len(vals) if vals else None
+        version = standards().for_day(at.date())
+        res = single_aqi({k: None if v is None else round(v, 1 if k == "co" else 0) for k, v in values.items()},
+                         version.standard) if version.standard else {"aqi": None, "primary": ()}
+        out.append({"city": city, "city_en": CITIES[city], "time": at, "stations": len(current),
+                    "stations_total": len(members), "aqi": res["aqi"], **_level_fields(res["aqi"], at.date()),
+                    "primary_pollutants": res["primary"], **values,
+                    "stale": any(r.stale for r in current)})
+    return out
+
+
+def is_city(key: str) -> bool:
+    return key in CITIES
+
+
+def valid_key(key: str) -> bool:
+    return key in CITIES or any(s.code == key for s in state().stations)
+
+
+def _daily_dicts(rows: list) -> list[dict]:
+    out = []
+    for r in rows:
+        m = r._mapping
+        out.append({
+            "date": m["date"], "station": m["station"], "aqi": m["aqi"], "aqi_published": m["aqi_published"],
+            "level": m["level"], "primary_pollutants": [p for p in (m["primary"] or "").split(",") if p],
+            "pm25": m["pm25"], "pm10": m["pm10"], "so2": m["so2"], "no2": m["no2"], "co": m["co"],
+            "o3_8h": m["o3_8h"], "valid": bool(m["valid"]), "grade_published": m["grade_published"],
+            "standard": m["standard"], "source": m["source"],
+        })
+    return out
+
+
+def daily_rows(key: str = DEFAULT_CITY, start: date | None = None, end: date | None = None) -> list[dict]:
+    """Stored daily rows for a station code or CNEMC city name, oldest first."""
+    def build() -> list[dict]:
+        t = AirDaily.__table__
+        return _daily_dicts(db.session.execute(sa.select(t).where(t.c.station == key).order_by(t.c.date)).all())
+
+    rows = _cached(f"daily:{key}", build)
+    return [r for r in rows if (start is None or r["date"] >= start) and (end is None or r["date"] <= end)]
+
+
+def annual_rows(key: str = DEFAULT_CITY) -> list[dict]:
+    """HJ 663 annual statistics for a station or city, oldest year first."""
+    def build() -> list[dict]:
+        t = AirAnnual.__table__
+        out = []
+        for r in db.session.execute(sa.select(t).where(t.c.station == key).order_by(t.c.year)).all():
+            m = dict(r._mapping)
+            m["level_days"] = {int(k): v for k, v in json.loads(m["level_days"]).items()}
+            m["completeness"] = json.loads(m["completeness"])
+            m.pop("id")
+            out.append(m)
+        return out
+
+    return _cached(f"annual:{key}", build)
+
+
+def station_hours(code: str, hours: int = 48) -> list[dict]:
+    """The latest `hours` stored hours of one station, newest first, published beside recomputed."""
+    def build() -> list[dict]:
+        t = AirHourly.__table__
+        rows = db.session.execute(sa.select(t).where(t.c.station == code).order_by(t.c.time.desc()).limit(hours)).all()
+        out = []
+        for r in rows:
+            m = dict(r._mapping)
+            m["primary_pollutants"] = [p for p in (m.pop("primary") or "").split(",") if p]
+            m.pop("id")
+            out.append(m)
+        return out
+
+    return _cached(f"hours:{code}:{hours}", build)
+
+
+def import_log(limit: int = 20) -> list[dict]:
+    t = AirImport.__table__
+    rows = db.session.execute(sa.select(t).order_by(t.c.id.desc()).limit(limit)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+# --- plan targets --------------------------------------------------------------------------
+
+def _target_values() -> dict[str, list[dict]]:
+    rows = annual_rows(DEFAULT_CITY)
+    if not rows:
+        return {}
+    complete = [r for r in rows if r["complete"] and r["pm25"] is not None]
+    latest = rows[-1]
+    chosen = []
+    if complete:
+        chosen.append((complete[-1], "year"))
+    if latest is not (complete[-1] if complete else None):
+        chosen.append((latest, "year_to_date"))
+    out: dict[str, list[dict]] = {"pm25-annual-mean": [], "heavy-pollution-days": []}
+    for r, period in chosen:
+        final = period == "year"
+        base = {"date": r["last_date"], "period": period, "year": r["year"], "valid_days": r["valid_days"],
+                "aqi_days": r["aqi_days"], "final": final, "standard": r["standard"]}
+        if r["pm25"] is not None:
+            out["pm25-annual-mean"].append({**base, "value": r["pm25"]})
+        out["heavy-pollution-days"].append({**base, "value": float(r["heavy_days"])})
+    return out
+
+
+def _note(v: dict, slug: str, locale: str) -> str:
+    if locale == "en":
+        what = (f"{v['year']} annual mean of {v['valid_days']} valid days" if slug == "pm25-annual-mean"
+                else f"{v['year']}: days with daily AQI above 200, out of {v['aqi_days']} days with an AQI")
+        status = ("complete year (HJ 663-2013)" if v["final"]
+                  else f"RUNNING value up to {v['date']}, not a final or valid annual assessment")
+        return (f"{what}; {status}. Computed by this site from CNEMC data (city 苏州, background station "
+                f"excluded) under {v['standard']} / HJ 663-2013; the plan's 2025 targets are assessed under "
+                f"the 2012 standard (GB 3095-2012).")
+    what = (f"{v['year']}年{v['valid_days']}个有效日的年均值" if slug == "pm25-annual-mean"
+            else f"{v['year']}年日AQI大于200的天数（共{v['aqi_days']}天有AQI）")
+    status = "完整年度（HJ 663-2013）" if v["final"] else f"截至{v['date']}的滚动值，不是最终或有效的年度评价"
+    return (f"{what}；{status}。本站依据中国环境监测总站数据按{v['standard']}／HJ 663-2013计算（苏州市区，"
+            f"不含对照点）；行动计划2025年目标按2012年标准（GB 3095-2012）评价。")
+
+
+def indicator_provider() -> dict[str, list[IndicatorValue]]:
+    """Computed values for the plan's headline targets, for the latest year with data."""
+    from flask import url_for
+
+    from ..i18n import current_locale
+
+    try:
+        values = _cached("targets", _target_values)
+    except SQLAlchemyError:
+        # The plan pages must not fail because the air tables are missing (database not
+        # upgraded yet): the targets then simply show "no data".
+        current_app.logger.warning("air tables unavailable; run `flask --app wsgi db upgrade`", exc_info=True)
+        db.session.rollback()
+        return {}
+    locale = current_locale() if has_request_context() else "zh_Hans"
+    out: dict[str, list[IndicatorValue]] = {}
+    for slug, items in values.items():
+        try:
+            url = url_for("air.annual", fmt="html")
+        except RuntimeError:
+            url = "/air/annual"
+        title = ("Suzhou Clean Air Plan — air-quality engine (CNEMC data)" if locale == "en"
+                 else "本站空气质量计算（中国环境监测总站数据）")
+        out[slug] = [IndicatorValue(slug=slug, value=v["value"], date=v["date"], period=v["period"],
+                                    source_title=title, source_url=url, note=_note(v, slug, locale))
+                     for v in items]
+    return out
+
+
+def history(key: str = DEFAULT_CITY) -> dict:
+    """Annual series, monthly series and a calendar of daily levels for the history page."""
+    def build() -> dict:
+        from ..domain.air import assess
+
+        rows = daily_rows(key)
+        frame = pd.DataFrame(rows, columns=["date", "pm25", "aqi", "level", "valid", "aqi_published"])
+        months = assess.monthly(frame) if rows else pd.DataFrame()
+        by_year: dict[int, dict[int, list]] = {}
+        for r in rows:
+            d = r["date"]
+            by_year.setdefault(d.year, {}).setdefault(d.month, [None] * 31)[d.day - 1] = r
+        return {
+            "annual": annual_rows(key),
+            "monthly": months.to_dict("records") if not months.empty else [],
+            "calendar": by_year,
+            "years": sorted(by_year),
+        }
+
+    return _cached(f"history:{key}", build)

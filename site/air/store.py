@@ -1,0 +1,563 @@
+"""Import files into the database and keep derived daily and annual values up to date.
+
+Every file is validated completely before anything is written, so a file with any problem
+imports nothing; the valid files of one run are then written in one transaction, which is
+rolled back whole if the database fails (nothing half-written). Heavy work (pandas) runs
+here, at import time — pages only read stored values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..domain.air import assess
+from ..domain.air.aqi import hourly_aqi
+from ..domain.air.importers import (
+    PRECEDENCE,
+    ImportFailed,
+    Parsed,
+    check_station_list,
+    detect_layout,
+    read_any,
+    read_china_sites_batch,
+    sha256_of,
+)
+from ..domain.air.standards import POLLUTANTS, Standards
+from ..extensions import db
+from .models import AirAnnual, AirDaily, AirHourly, AirImport
+
+HOURLY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3", "so2_24h", "aqi_published"]
+DAILY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "aqi_published"]
+
+
+@dataclass
+class FileReport:
+    path: Path
+    layout: str = ""
+    status: str = "imported"  # imported | unchanged | failed
+    rows_read: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    overlaps: dict[str, int] = field(default_factory=dict)  # other file -> keys given by both
+    kept_other: int = 0  # keys where another file's value won by precedence
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"{self.path.name}: FAILED, nothing imported ({len(self.errors)} problems)"
+        if self.status == "already":
+            return f"{self.path.name}: already imported (same content), nothing changed"
+        if self.status == "station list":
+            return f"{self.path.name} [{self.layout}]: station list checked against the registry, nothing imported"
+        skipped = sum(self.skipped.values())
+        why = "; ".join(f"{n} {k}" for k, n in self.skipped.items())
+        out = (f"{self.path.name} [{self.layout}]: read {self.rows_read}, imported {self.imported}, "
+               f"unchanged {self.unchanged}, skipped {skipped}" + (f" ({why})" if why else ""))
+        if self.overlaps:
+            out += "; overlaps: " + ", ".join(f"{n} with {f}" for f, n in self.overlaps.items())
+            if self.kept_other:
+                out += f" ({self.kept_other} kept from the file of higher precedence)"
+        return out
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    derived_days: int = 0
+    derived_years: int = 0
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.imported for f in self.files)
+
+    def summary(self) -> str:
+        read = sum(f.rows_read for f in self.files)
+        imported = sum(f.imported for f in self.files)
+        unchanged = sum(f.unchanged for f in self.files)
+        skipped = sum(sum(f.skipped.values()) for f in self.files)
+        return (f"{len(self.files)} files ({len(self.failed)} failed): rows read {read}, imported {imported}, "
+                f"unchanged {unchanged}, skipped {skipped}; recomputed {self.derived_days} daily and "
+                f"{self.derived_years} annual values")
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders contribute their *.csv files (sorted, recursively)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out.extend(sorted(q for q in p.rglob("*.csv") if q.is_file()) if p.is_dir() else [p])
+    return out
+
+
+def import_paths(paths: Iterable[Path], standards: Standards, stations: pd.DataFrame,
+                 city: str | None = None, echo: Callable[[str], None] | None = None) -> ImportReport:
+    """Import files of any supported layout; returns one report line per file and the totals."""
+    paths = expand_paths(paths)
+    codes = set(stations["code"])
+    report = ImportReport()
+    known = {r.sha256: r.file_name for r in db.session.execute(sa.select(AirImport.sha256, AirImport.file_name))}
+    parsed: list[Parsed | ImportFailed | FileReport] = []
+    wide: list[int] = []
+    for i, path in enumerate(paths):
+        try:
+            digest = sha256_of(path)
+        except OSError as exc:
+            parsed.append(ImportFailed(path, [f"{path}: cannot read: {exc.strerror}"]))
+            continue
+        if digest in known:
+            parsed.append(FileReport(path, status="already"))
+            continue
+        try:
+            layout = detect_layout(path)
+        except ImportFailed as exc:
+            parsed.append(exc)
+            continue
+        if layout == "cnemc_stations":
+            problems = check_station_list(path, stations)
+            fr = FileReport(path, layout=layout, status="station list" if not problems else "failed")
+            fr.notes.append("a station list, not observations: nothing imported; " + (
+                "it agrees with data/stations/stations.csv" if not problems else
+                f"{len(problems)} differences from data/stations/stations.csv"))
+            fr.errors = problems
+            parsed.append(fr)
+            continue
+        if layout == "china_sites":
+            wide.append(i)
+            parsed.append(None)  # type: ignore[arg-type]
+            continue
+        try:
+            parsed.append(read_any(path, codes, city=city))
+        except ImportFailed as exc:
+            parsed.append(exc)
+    if wide:
+        for i, res in zip(wide, read_china_sites_batch([paths[i] for i in wide], codes)):
+            parsed[i] = res
+    reports: dict[int, FileReport] = {}
+    hourly_items: list[tuple[int, Parsed]] = []
+    daily_items: list[tuple[int, Parsed]] = []
+    for i, item in enumerate(parsed):
+        if isinstance(item, FileReport):
+            reports[i] = item
+        elif isinstance(item, ImportFailed):
+            reports[i] = FileReport(item.path, status="failed", errors=item.messages)
+        else:
+            reports[i] = FileReport(item.path, layout=item.layout, rows_read=item.rows_read,
+                                    skipped=dict(item.skipped), notes=list(item.notes))
+            (hourly_items if item.kind == "hourly" else daily_items).append((i, item))
+    try:
+        combined, touched_hours = _merge_and_write(hourly_items, HOURLY, standards, stations, reports)
+        _, touched_days = _merge_and_write(daily_items, DAILY, standards, stations, reports)
+        if touched_hours is not None or touched_days is not None:
+            days, years = update_derived(standards, stations, combined, touched_hours, touched_days)
+            report.derived_days, report.derived_years = days, years
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        for i, _ in hourly_items + daily_items:
+            reports[i].status = "failed"
+            reports[i].errors = [f"{reports[i].path}: database error, nothing from this run was written: {exc}"]
+    report.files = [reports[i] for i in range(len(parsed))]
+    if echo:
+        for fr in report.files:
+            echo(fr.line())
+            for msg in fr.errors[:20]:
+                echo("  " + msg)
+            if len(fr.errors) > 20:
+                echo(f"  … and {len(fr.errors) - 20} more problems")
+            for note in fr.notes:
+                echo("  note: " + note)
+    return report
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between hourly observations and city-daily values when merging files."""
+
+    table: sa.Table
+    key: str  # "time" | "date"
+    values: tuple[str, ...]
+
+
+HOURLY = _Kind(AirHourly.__table__, "time", tuple(HOURLY_VALUES))
+DAILY = _Kind(AirDaily.__table__, "date", tuple(DAILY_VALUES))
+
+
+def _frame(stmt: sa.Select) -> pd.DataFrame:
+    """Rows of a query as a frame (typed by SQLAlchemy, e.g. datetimes), fast enough for 10⁵ rows."""
+    result = db.session.execute(stmt)
+    columns = list(result.keys())
+    return pd.DataFrame.from_records([tuple(r) for r in result], columns=columns)
+
+
+def _insert(table: sa.Table, frame: pd.DataFrame) -> None:
+    """executemany of plain tuples: a year of hourly rows in well under a second.
+
+    Values go through each column type's bind processor, so what is stored is exactly what an
+    ORM insert would store (e.g. SQLite's datetime text format) and the SQL stays portable.
+    """
+    if frame.empty:
+        return
+    conn = db.session.connection()
+    dialect = conn.dialect
+    cols = [c for c in table.columns if c.name != "id" and c.name in frame.columns]
+    lists = [_column_values(frame[c.name], c, dialect) for c in cols]
+    mark = {"qmark": "?", "numeric": ":{}", "named": ":p{}", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in cols)
+    marks = ", ".join(mark.format(i + 1) for i in range(len(cols)))
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    rows = list(zip(*lists))
+    if dialect.paramstyle == "named":
+        rows = [{f"p{i + 1}": v for i, v in enumerate(r)} for r in rows]
+    conn.exec_driver_sql(sql, rows)
+
+
+def _column_values(s: pd.Series, column: sa.Column, dialect) -> list:
+    """One column as DBAPI values (None for missing), vectorised where it matters."""
+    name = column.name
+    if name in INT_COLUMNS:
+        arr = pd.to_numeric(s).to_numpy(dtype="float64")
+        missing = np.isnan(arr)
+        obj = np.where(missing, 0, np.round(arr)).astype(np.int64).astype(object)
+        obj[missing] = None
+        return obj.tolist()
+    if pd.api.types.is_float_dtype(s):
+        arr = s.to_numpy()
+        obj = arr.astype(object)
+        obj[np.isnan(arr)] = None
+        return obj.tolist()
+    if pd.api.types.is_bool_dtype(s):
+        return [bool(v) for v in s.tolist()]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        # Few distinct times (8,760 a year): convert each once, then spread.
+        codes, uniques = pd.factorize(s)
+        if name == "date" or isinstance(column.type, sa.Date):
+            conv = [v.date() for v in uniques.to_pydatetime()]
+        else:
+            conv = list(uniques.to_pydatetime())
+        proc = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if proc is not None:
+            conv = [proc(v) for v in conv]
+        table = np.array(conv + [None], dtype=object)
+        return table[np.where(codes < 0, len(conv), codes)].tolist()
+    values = s.astype(object).where(s.notna(), None).tolist()
+    values = [None if v == "" else v for v in values]
+    proc = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if proc is not None:
+        values = [None if v is None else proc(v) for v in values]
+    return values
+
+
+def _delete_ids(table: sa.Table, ids: list[int]) -> None:
+    for i in range(0, len(ids), 500):
+        db.session.execute(sa.delete(table).where(table.c.id.in_(ids[i:i + 500])))
+
+
+def _merge_and_write(items: list[tuple[int, Parsed]], kind: _Kind, standards: Standards, stations: pd.DataFrame,
+                     reports: dict[int, FileReport]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Keep one value per key across the new files and the database, by precedence, and write.
+
+    For each key the value of highest precedence wins; between equal precedence the later file
+    wins (a corrected re-publication replaces the old one). A winning value equal to the stored
+    one changes nothing. Returns the stored rows of every touched day afterwards (hourly only)
+    and the keys written.
+    """
+    if not items:
+        return None, None
+    key, table, values = kind.key, kind.table, list(kind.values)
+    frames = []
+    for order, (idx, p) in enumerate(items, start=1):
+        r = p.rows.drop(columns=["line"])
+        r["source"] = p.path.name
+        r["precedence"] = p.precedence
+        r["_order"] = order
+        r["_idx"] = idx
+        frames.append(r)
+    new = pd.concat(frames, ignore_index=True)
+    new = _with_hourly_aqi(new, standards) if key == "time" else _with_daily_aqi(new, standards)
+    day = new[key].dt.normalize()
+    lo, hi = day.min(), day.max() + pd.Timedelta(days=1)
+    codes = set(new["station"])
+    if key == "time":  # city means need every station of the touched cities
+        cities = set(stations.loc[stations["code"].isin(codes), "city"])
+        codes |= set(stations.loc[stations["city"].isin(cities), "code"])
+    bound = (lambda t: t.to_pydatetime()) if key == "time" else (lambda t: t.date())
+    cols = [table.c.id, table.c.station, table.c[key], table.c.source, table.c.precedence,
+            *[table.c[c] for c in values]]
+    existing = _frame(sa.select(*cols).where(
+        table.c.station.in_(sorted(codes)), table.c[key] >= bound(lo), table.c[key] < bound(hi)))
+    existing[key] = pd.to_datetime(existing[key])
+    for c in values:
+        existing[c] = existing[c].astype("float64")
+    existing["_order"] = 0
+    existing["_idx"] = -1
+    key_cols = ["station", key]
+    in_new = existing.set_index(key_cols).index.isin(new.set_index(key_cols).index)
+    cand = pd.concat([existing.loc[in_new], new], ignore_index=True, sort=False)
+    cand = cand.sort_values([*key_cols, "precedence", "_order"], kind="stable")
+    winner = ~cand.duplicated(key_cols, keep="last")
+    counts = cand.groupby(key_cols, sort=False)["_order"].transform("size")
+    # The stored row of the same key, to tell "unchanged" from "changed".
+    old = cand.loc[cand["_idx"] == -1, [*key_cols, "id", *values]]
+    cand = cand.merge(old, on=key_cols, how="left", suffixes=("", "_stored"))
+    has_old = cand["id_stored"].notna().to_numpy()
+    x = cand[values].to_numpy(dtype="float64")
+    y = cand[[v + "_stored" for v in values]].to_numpy(dtype="float64")
+    same = ((x == y) | (np.isnan(x) & np.isnan(y))).all(axis=1) & has_old
+    is_new = (cand["_idx"] >= 0).to_numpy()
+    write = is_new & winner.to_numpy() & ~same
+    # Stored rows replaced by a different winning value.
+    replaced_ids = cand.loc[write & has_old, "id_stored"].astype(int)
+    # Overlaps between sources, reported per file.
+    multi = cand.loc[counts.to_numpy() > 1, [*key_cols, "_idx", "source"]]
+    if not multi.empty:
+        pairs = multi.merge(multi, on=key_cols)
+        pairs = pairs[(pairs["_idx_x"] >= 0) & (pairs["source_x"] != pairs["source_y"])]
+        for (idx, src), n in pairs.groupby(["_idx_x", "source_y"]).size().items():
+            reports[int(idx)].overlaps[str(src)] = int(n)
+    lost = is_new & ~winner.to_numpy()
+    idx_arr = cand["_idx"].to_numpy()
+    for idx, _ in items:
+        fr = reports[idx]
+        mine = idx_arr == idx
+        fr.kept_other = int((mine & lost).sum())
+        fr.unchanged = int((mine & same & winner.to_numpy()).sum())
+        fr.imported = int((mine & write).sum())
+    written = cand.loc[write].drop(columns=[c for c in cand.columns if c.endswith("_stored")])
+    now_ = datetime.now()
+    # Every file was validated completely before this point, so a bad file never reaches the
+    # database. The valid files of one run are written in one transaction (rolled back whole if
+    # the database fails), sorted by key so that index inserts stay sequential.
+    _delete_ids(table, [int(i) for i in replaced_ids])
+    out = written.drop(columns=["_idx", "_order"]).sort_values(key_cols, kind="stable")
+    if key == "date":
+        out = out.assign(kind="city")
+    _insert(table, out)
+    for idx, p in items:
+        fr = reports[idx]
+        db.session.add(AirImport(
+            file_name=p.path.name, sha256=p.sha256, layout=p.layout, imported_at=now_,
+            rows_read=p.rows_read, rows_imported=fr.imported, rows_unchanged=fr.unchanged,
+            rows_skipped=sum(p.skipped.values()), overlaps=sum(fr.overlaps.values()), summary=fr.line(),
+        ))
+    touched = written[key_cols]
+    if key != "time":
+        return None, touched
+    # Stored hourly rows of the touched days after this import, for the derived values.
+    kept = existing[~existing["id"].isin(set(replaced_ids.tolist()))]
+    combined = pd.concat([kept[["station", "time", *POLLUTANTS]], written[["station", "time", *POLLUTANTS]]],
+                         ignore_index=True)
+    return combined, touched
+
+
+INT_COLUMNS = ("aqi", "aqi_published", "level", "hours", "precedence")
+
+
+def _with_hourly_aqi(rows: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """Recomputed hourly AQI, level, primary pollutants and the standard version of each row."""
+    return _with_aqi(rows, standards, "time", hourly_aqi)
+
+
+def _with_daily_aqi(rows: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """Recomputed daily AQI (only for days with all six valid values) and the standard version."""
+    rows = rows.copy()
+    rows["valid"] = rows[assess.DAILY_COLUMNS].notna().all(axis=1)
+
+    def compute(part: pd.DataFrame, standard) -> pd.DataFrame:
+        return assess.add_daily_aqi(part, standard)[["aqi", "level", "primary"]]
+
+    return _with_aqi(rows, standards, "date", compute)
+
+
+def _with_aqi(rows: pd.DataFrame, standards: Standards, key: str, compute) -> pd.DataFrame:
+    out = rows.copy()
+    n = len(out)
+    aqi, level = np.full(n, np.nan), np.full(n, np.nan)
+    primary = np.full(n, None, dtype=object)
+    standard = np.full(n, "", dtype=object)
+    day = out[key].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    for v in standards.versions:
+        mask = np.ones(n, dtype=bool)
+        if v.applies_from:
+            mask &= day >= np.datetime64(v.applies_from)
+        if v.applies_until:
+            mask &= day <= np.datetime64(v.applies_until)
+        if not mask.any():
+            continue
+        standard[mask] = v.name
+        if v.standard is not None:
+            part = out if mask.all() else out.loc[mask]
+            res = compute(part, v.standard)
+            aqi[mask] = res["aqi"].to_numpy(dtype="float64")
+            level[mask] = res["level"].to_numpy(dtype="float64")
+            primary[mask] = res["primary"].to_numpy()
+    out["aqi"], out["level"], out["primary"], out["standard"] = aqi, level, primary, standard
+    return out
+
+
+def update_derived(standards: Standards, stations: pd.DataFrame, hourly: pd.DataFrame | None,
+                   touched_hours: pd.DataFrame | None, touched_days: pd.DataFrame | None) -> tuple[int, int]:
+    """Recompute station days, city days (means over stations) and annual values an import touched.
+
+    `hourly` holds every stored hourly row of the touched days (all stations of the touched
+    cities), so nothing is read back from the database.
+    """
+    rules = standards.rules
+    n_days = 0
+    annual_keys: set[tuple[str, int]] = set()
+    if touched_hours is not None and not touched_hours.empty and hourly is not None:
+        touched = pd.DataFrame({"station": touched_hours["station"].to_numpy(),
+                                "date": touched_hours["time"].dt.normalize().to_numpy()}).drop_duplicates()
+        codes = set(touched["station"])
+        station_daily = assess.daily_from_hourly(hourly[hourly["station"].isin(codes)], rules)
+        station_daily = _only(station_daily, touched)
+        city_of = dict(zip(stations["code"], stations["city"]))
+        touched_city = touched.assign(station=touched["station"].map(city_of)).dropna().drop_duplicates()
+        city_daily = assess.daily_from_hourly(assess.city_hourly(hourly, stations), rules)
+        city_daily = _only(city_daily, touched_city)
+        n_days += _write_derived_days(station_daily, "station", standards)
+        n_days += _write_derived_days(city_daily, "city", standards)
+        for frame in (station_daily, city_daily):
+            annual_keys |= set(zip(frame["station"], pd.to_datetime(frame["date"]).dt.year))
+    if touched_days is not None and not touched_days.empty:
+        annual_keys |= set(zip(touched_days["station"], pd.to_datetime(touched_days["date"]).dt.year))
+    return n_days, _write_annual(annual_keys, standards)
+
+
+def _only(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `frame` whose (station, date) is in `keys`."""
+    if frame.empty:
+        return frame
+    k = keys.assign(date=pd.to_datetime(keys["date"]), _hit=True)
+    m = frame.assign(date=pd.to_datetime(frame["date"])).merge(k, on=["station", "date"], how="left")
+    return m[m["_hit"].fillna(False).astype(bool)].drop(columns="_hit").reset_index(drop=True)
+
+
+def _write_derived_days(daily: pd.DataFrame, kind: str, standards: Standards) -> int:
+    """Store days computed from hourly data, never over a value a city file published."""
+    if daily.empty:
+        return 0
+    daily = daily.rename(columns={"hours_pm25": "hours"}).drop(columns=["o3_1h_max"], errors="ignore").copy()
+    daily["date"] = pd.to_datetime(daily["date"])
+    rows = _with_daily_aqi(daily, standards)
+    rows["kind"] = kind
+    rows["source"] = "stations" if kind == "city" else "hourly"
+    rows["precedence"] = PRECEDENCE["stations"]
+    rows["aqi_published"] = np.nan
+    t = AirDaily.__table__
+    lo, hi = rows["date"].min().date(), rows["date"].max().date()
+    existing = _frame(sa.select(t.c.id, t.c.station, t.c.date, t.c.precedence).where(
+        t.c.station.in_(sorted(set(rows["station"]))), t.c.date >= lo, t.c.date <= hi))
+    if not existing.empty:
+        existing["date"] = pd.to_datetime(existing["date"])
+        m = rows[["station", "date"]].merge(existing, on=["station", "date"], how="left")
+        higher = m["precedence"].fillna(-1).to_numpy() > PRECEDENCE["stations"]
+        _delete_ids(t, [int(x) for x in m.loc[~higher & m["id"].notna(), "id"]])
+        rows = rows.loc[~higher]
+    _insert(t, rows)
+    return len(rows)
+
+
+def _read_daily(keys: set[tuple[str, int]]) -> pd.DataFrame:
+    t = AirDaily.__table__
+    stations = sorted({s for s, _ in keys})
+    years = [y for _, y in keys]
+    lo, hi = date(min(years), 1, 1), date(max(years), 12, 31)
+    df = _frame(sa.select(t.c.station, t.c.kind, t.c.date, *[t.c[c] for c in assess.DAILY_COLUMNS], t.c.aqi,
+                          t.c.level).where(t.c.station.in_(stations), t.c.date >= lo, t.c.date <= hi))
+    for c in [*assess.DAILY_COLUMNS, "aqi", "level"]:
+        df[c] = df[c].astype("float64")
+    return df
+
+
+def _write_annual(keys: set[tuple[str, int]], standards: Standards) -> int:
+    if not keys:
+        return 0
+    keys = {(s, int(y)) for s, y in keys}
+    daily = _read_daily(keys)
+    t = AirAnnual.__table__
+    by_station: dict[str, list[int]] = {}
+    for s, y in keys:
+        by_station.setdefault(s, []).append(y)
+    for station, years in by_station.items():
+        db.session.execute(sa.delete(t).where(t.c.station == station, t.c.year.in_(sorted(years))))
+    if daily.empty:
+        return 0
+    daily["date"] = pd.to_datetime(daily["date"])
+    daily = daily[[(s, y) in keys for s, y in zip(daily["station"], daily["date"].dt.year)]]
+    ann = assess.annual(daily, standards.rules)
+    if ann.empty:
+        return 0
+    kinds = dict(zip(daily["station"], daily["kind"]))
+    ann["kind"] = ann["station"].map(kinds)
+    ann["level_days"] = ann["level_days"].map(json.dumps)
+    ann["completeness"] = ann["completeness"].map(json.dumps)
+    ann["standard"] = [standards.for_day(d).name for d in ann["last_date"]]
+    for c in ("first_date", "last_date"):
+        ann[c] = pd.to_datetime(ann[c])
+    _insert(t, ann)
+    return len(ann)
+
+
+def recompute_all(standards: Standards, stations: pd.DataFrame) -> tuple[int, int]:
+    """Rebuild every recomputed and derived value (after a standard is added or a rule changes)."""
+    h, d = AirHourly.__table__, AirDaily.__table__
+    hourly = _frame(sa.select(h.c.id, h.c.station, h.c.time, *[h.c[c] for c in HOURLY_VALUES]))
+    if not hourly.empty:
+        hourly["time"] = pd.to_datetime(hourly["time"])
+        for c in HOURLY_VALUES:
+            hourly[c] = hourly[c].astype("float64")
+        res = _with_hourly_aqi(hourly, standards)
+        _update_by_id(h, res, ["aqi", "level", "primary", "standard"])
+    days = _frame(sa.select(d.c.id, d.c.station, d.c.date, *[d.c[c] for c in DAILY_VALUES]).where(
+        d.c.precedence > PRECEDENCE["stations"]))
+    if not days.empty:
+        days["date"] = pd.to_datetime(days["date"])
+        for c in DAILY_VALUES:
+            days[c] = days[c].astype("float64")
+        res = _with_daily_aqi(days, standards)
+        _update_by_id(d, res, ["aqi", "level", "primary", "standard", "valid"])
+    db.session.execute(sa.delete(d).where(d.c.precedence <= PRECEDENCE["stations"]))
+    db.session.execute(sa.delete(AirAnnual.__table__))
+    touched_hours = hourly[["station", "time"]] if not hourly.empty else None
+    touched_days = days[["station", "date"]] if not days.empty else None
+    combined = hourly[["station", "time", *POLLUTANTS]] if not hourly.empty else None
+    result = update_derived(standards, stations, combined, touched_hours, touched_days)
+    db.session.add(AirImport(file_name="(recompute)", sha256="recompute-" + datetime.now().isoformat(),
+                             layout="recompute", imported_at=datetime.now(), rows_read=0, rows_imported=0,
+                             rows_unchanged=0, rows_skipped=0, overlaps=0,
+                             summary=f"recomputed {result[0]} daily and {result[1]} annual values"))
+    db.session.commit()
+    return result
+
+
+def _update_by_id(table: sa.Table, frame: pd.DataFrame, cols: list[str]) -> None:
+    params = []
+    for rec in frame[["id", *cols]].to_dict("records"):
+        p = {"i": int(rec["id"])}
+        for c in cols:
+            v = rec[c]
+            if c in ("aqi", "level"):
+                v = None if v is None or np.isnan(v) else int(v)
+            elif c == "primary":
+                v = v or None
+            elif c == "valid":
+                v = bool(v)
+            p["v_" + c] = v
+        params.append(p)
+    stmt = sa.update(table).where(table.c.id == sa.bindparam("i")).values(
+        **{c: sa.bindparam("v_" + c) for c in cols})
+    db.session.execute(stmt, params)

@@ -1,0 +1,487 @@
+"""Readers for the four published layouts, with validation messages that name file and line.
+
+Layouts (see ../shared/data/README.md):
+- ``china_sites``: CNEMC station-hourly wide file ``china_sites_YYYYMMDD.csv``
+  (``date,hour,type,<station codes…>``, one row per hour and type);
+- ``cnemc_long``: CNEMC real-time long layout, one row per station-hour;
+- ``aqistudy``: city-daily with header ``date,AQI,grade,PM25,PM10,SO2,CO,NO2,O3_8h``;
+- ``aqistudy_v2017``: older city-daily layout, no header, 12 columns, city in column 1.
+
+Each reader returns a `Parsed` result: normalised rows plus counts of what was skipped and why.
+A file with any error yields no rows at all (the caller imports nothing from it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HOURLY_FIELDS = ["pm25", "pm10", "so2", "no2", "co", "o3", "so2_24h"]
+DAILY_FIELDS = ["pm25", "pm10", "so2", "no2", "co", "o3_8h"]
+# Precedence when two files give a value for the same key (higher wins, documented in docs/air.md):
+# the complete station-hourly file beats the real-time mirror with its known O3 column swap; the
+# aqistudy file with a header (2013-12 → 2019-06) beats its older 2017 layout; values published
+# for a city beat this site's own means over the city's stations.
+PRECEDENCE = {"china_sites": 2, "cnemc_long": 1, "aqistudy": 3, "aqistudy_v2017": 2, "stations": 1}
+LAYOUT_KIND = {"china_sites": "hourly", "cnemc_long": "hourly", "aqistudy": "city_daily",
+               "aqistudy_v2017": "city_daily"}
+# Values above these are physically implausible for ambient air and reported as errors
+# (µg/m³; CO mg/m³). They sit well above the worst hours ever published in China.
+IMPOSSIBLE_ABOVE = {"pm25": 2000, "pm10": 5000, "so2": 10000, "no2": 5000, "co": 200, "o3": 2000,
+                    "o3_8h": 2000, "so2_24h": 10000, "aqi": 500}
+CITY_PINYIN = {"suzhou": "苏州", "wujiang": "吴江", "kunshan": "昆山", "changshu": "常熟",
+               "zhangjiagang": "张家港", "taicang": "太仓"}
+WIDE_TYPES = {"AQI": "aqi", "PM2.5": "pm25", "PM10": "pm10", "SO2": "so2", "NO2": "no2", "CO": "co",
+              "O3": "o3", "SO2_24h": "so2_24h"}
+WIDE_KNOWN_TYPES = set(WIDE_TYPES) | {"PM2.5_24h", "PM10_24h", "NO2_24h", "O3_24h", "O3_8h",
+                                      "O3_8h_24h", "CO_24h"}
+LONG_COLUMNS = ["timepoint", "stationcode", "aqi", "pm10", "pm2_5", "o3", "o3_24h", "o3_8h",
+                "o3_8h_24h", "no2", "so2", "so2_24h", "co"]
+AQISTUDY_HEADER = ["date", "AQI", "grade", "PM25", "PM10", "SO2", "CO", "NO2", "O3_8h"]
+V2017_COLUMNS = ["city", "date", "AQI", "aqi_range", "grade", "PM25", "PM10", "SO2", "CO", "NO2", "O3",
+                 "rank"]
+MAX_MESSAGES = 20
+
+
+class ImportFailed(Exception):
+    """A file that cannot be imported; `messages` name the file and line of each problem."""
+
+    def __init__(self, path: Path, messages: list[str]) -> None:
+        self.path = Path(path)
+        self.messages = messages
+        shown = messages[:MAX_MESSAGES]
+        more = len(messages) - len(shown)
+        super().__init__("\n".join(shown) + (f"\n… and {more} more problems" if more > 0 else ""))
+
+
+@dataclass
+class Parsed:
+    path: Path
+    layout: str
+    kind: str  # "hourly" | "city_daily"
+    rows: pd.DataFrame
+    rows_read: int
+    sha256: str
+    skipped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def precedence(self) -> int:
+        return PRECEDENCE[self.layout]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def detect_layout(path: Path) -> str:
+    """The layout of `path` from its first line; ImportFailed names the file when unknown."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            first = fh.readline().strip()
+    except UnicodeDecodeError:
+        raise ImportFailed(path, [f"{path}: line 1: not UTF-8 text; unknown layout"]) from None
+    except OSError as exc:
+        raise ImportFailed(path, [f"{path}: cannot read: {exc.strerror}"]) from None
+    cells = [c.strip() for c in first.split(",")]
+    if cells[:3] == ["date", "hour", "type"]:
+        return "china_sites"
+    if "timepoint" in cells and "stationcode" in cells:
+        return "cnemc_long"
+    if cells and cells[0] == "date" and "AQI" in cells:
+        return "aqistudy"
+    if cells[:3] == ["监测点编码", "监测点名称", "城市"]:
+        return "cnemc_stations"
+    if len(cells) == 12 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells[1] or ""):
+        return "aqistudy_v2017"
+    message = (f"{path}: line 1: unknown layout (expected a CNEMC china_sites_YYYYMMDD.csv wide file, the "
+               f"CNEMC real-time long layout, or an aqistudy city-daily file); header starts {first[:80]!r}")
+    raise ImportFailed(path, [message])
+
+
+def check_station_list(path: Path, registry: pd.DataFrame) -> list[str]:
+    """Compare a CNEMC station list with the registry: the differences, as messages (none = agree)."""
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    need = ["监测点编码", "监测点名称", "城市", "经度", "纬度"]
+    missing = [c for c in need if c not in raw.columns]
+    if missing:
+        return [f"{path}: line 1: missing columns {', '.join(missing)}"]
+    reg = registry.set_index("code")
+    out = []
+    for i, row in raw.iterrows():
+        line = i + 2
+        code = row["监测点编码"].strip()
+        if code not in reg.index:
+            continue
+        r = reg.loc[code]
+        if row["城市"].strip() != r["city"]:
+            out.append(f"{path}: line {line}: {code} city {row['城市']!r} differs from the registry ({r['city']})")
+        if abs(float(row["纬度"]) - r["lat_wgs84"]) > 1e-6 or abs(float(row["经度"]) - r["lon_wgs84"]) > 1e-6:
+            out.append(f"{path}: line {line}: {code} coordinates differ from the registry")
+    return out
+
+
+def read_any(path: Path, stations: set[str], city: str | None = None) -> Parsed:
+    """Read and validate one file of any supported layout."""
+    path = Path(path)
+    layout = detect_layout(path)
+    reader = {"china_sites": read_china_sites, "cnemc_long": read_cnemc_long,
+              "aqistudy": read_aqistudy, "aqistudy_v2017": read_aqistudy_v2017}[layout]
+    if layout.startswith("aqistudy"):
+        return reader(path, city=city)
+    return reader(path, stations)
+
+
+def _numeric(frame: pd.DataFrame, columns: dict[str, str], path: Path | None, lines: pd.Series | np.ndarray,
+             errors: list[str] | dict, files: np.ndarray | None = None) -> pd.DataFrame:
+    """Columns converted to numbers; non-numeric, negative and impossible values become errors.
+
+    With `files` (one file index per row) `errors` is a dict file index -> messages, and `path`
+    a list of paths: used by the batch reader.
+    """
+    src = list(columns)
+    dst = [columns[c] for c in src]
+    lines = np.asarray(lines)
+    mat = np.empty((len(frame), len(src)), dtype="float64")
+
+    def report(i: int, msg: str) -> None:
+        if files is None:
+            errors.append(f"{path}: line {lines[i]}: {msg}")  # type: ignore[union-attr]
+        else:
+            f = int(files[i])
+            errors.setdefault(f, []).append(f"{path[f]}: line {lines[i]}: {msg}")  # type: ignore[index,union-attr]
+
+    kinds = frame.dtypes.reindex(src)
+    numeric = [c for c in src if kinds[c].kind in "iuf"]
+    if numeric:
+        mat[:, [src.index(c) for c in numeric]] = frame[numeric].to_numpy(dtype="float64", na_value=np.nan)
+    for c in src:
+        if c in numeric:
+            continue
+        s = frame[c].astype("string").str.strip()
+        num = pd.to_numeric(s, errors="coerce").astype("float64")
+        bad = (num.isna() & s.notna() & (s != "") & ~s.isin(["—", "-", "NA", "nan"])).to_numpy()
+        for i in np.flatnonzero(bad)[:MAX_MESSAGES]:
+            report(int(i), f"{c} = {s.iloc[i]!r} is not a number")
+        mat[:, src.index(c)] = num.to_numpy()
+    with np.errstate(invalid="ignore"):
+        for i, j in np.argwhere(mat < 0)[:MAX_MESSAGES]:
+            report(int(i), f"{src[j]} = {mat[i, j]:g} is negative")
+        limits = np.array([IMPOSSIBLE_ABOVE.get(d, np.inf) for d in dst], dtype="float64")
+        for i, j in np.argwhere(mat > limits)[:MAX_MESSAGES]:
+            report(int(i), f"{src[j]} = {mat[i, j]:g} is impossible (above {limits[j]:g})")
+    return pd.DataFrame(mat, columns=dst, index=frame.index)
+
+
+def _placeholders(rows: pd.DataFrame, fields: list[str]) -> pd.Series:
+    """PM2.5 = 0 and PM10 = 0 together is the publisher's missing-value placeholder."""
+    return (rows["pm25"] == 0) & (rows["pm10"] == 0)
+
+
+def _duplicates(keys: pd.DataFrame, lines: pd.Series, path: Path, what: str, errors: list[str]) -> None:
+    dup = keys.duplicated(keep=False).to_numpy()
+    if dup.any():
+        seen: dict[tuple, list[int]] = {}
+        for i in np.flatnonzero(dup):
+            seen.setdefault(tuple(keys.iloc[i]), []).append(int(lines.iloc[i]))
+        for key, at in list(seen.items())[:MAX_MESSAGES]:
+            errors.append(f"{path}: lines {', '.join(map(str, at))}: duplicate {what} {' '.join(map(str, key))}")
+
+
+def read_china_sites(path: Path, stations: set[str]) -> Parsed:
+    """CNEMC station-hourly wide file; columns of stations outside `stations` are skipped."""
+    result = read_china_sites_batch([Path(path)], stations)[0]
+    if isinstance(result, ImportFailed):
+        raise result
+    return result
+
+
+def read_china_sites_batch(paths: list[Path], stations: set[str]) -> list[Parsed | ImportFailed]:
+    """Many wide files at once: each is read and validated on its own (its own messages, its own
+    result), but the reshaping runs once over all of them, which keeps a year of daily files fast."""
+    paths = [Path(p) for p in paths]
+    results: list[Parsed | ImportFailed | None] = [None] * len(paths)
+    errors: dict[int, list[str]] = {}
+    frames, meta = [], []
+    for f, path in enumerate(paths):
+        try:
+            raw = pd.read_csv(path, encoding="utf-8-sig")
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+            results[f] = ImportFailed(path, [f"{path}: cannot parse as CSV: {exc}"])
+            continue
+        missing = [c for c in ("date", "hour", "type") if c not in raw.columns]
+        if missing:
+            results[f] = ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
+            continue
+        ours = [c for c in raw.columns[3:] if c in stations]
+        meta.append((f, len(raw.columns) - 3 - len(ours), ours))
+        if len(ours) != len(raw.columns) - 3:
+            raw = raw[["date", "hour", "type", *ours]]
+        frames.append(raw)
+    if frames:
+        big = pd.concat(frames, ignore_index=True, sort=False)
+        files = np.repeat(np.array([m[0] for m in meta]), [len(fr) for fr in frames])
+        lines = np.concatenate([np.arange(2, len(fr) + 2) for fr in frames])
+        _reshape_wide(big, files, lines, paths, meta, errors, results)
+    for f, msgs in errors.items():
+        results[f] = ImportFailed(paths[f], msgs)
+    return results  # type: ignore[return-value]
+
+
+def _reshape_wide(big: pd.DataFrame, files: np.ndarray, lines: np.ndarray, paths: list[Path],
+                  meta: list[tuple[int, int, list[str]]], errors: dict[int, list[str]], results: list) -> None:
+    def report(i: int, msg: str) -> None:
+        errors.setdefault(int(files[i]), []).append(f"{paths[files[i]]}: line {lines[i]}: {msg}")
+
+    types = big["type"].astype(str).to_numpy()
+    known = np.isin(types, list(WIDE_KNOWN_TYPES))
+    for i in np.flatnonzero(~known):
+        if len(errors.get(int(files[i]), [])) < MAX_MESSAGES:
+            report(int(i), f"unknown type {types[i]!r}")
+    dates = pd.to_datetime(big["date"].astype(str), format="%Y%m%d", errors="coerce")
+    hours = pd.to_numeric(big["hour"], errors="coerce")
+    bad_time = (dates.isna() | hours.isna() | (hours < 0) | (hours > 23) | (hours % 1 != 0)).to_numpy()
+    for i in np.flatnonzero(bad_time)[:MAX_MESSAGES]:
+        report(int(i), f"bad date/hour {big['date'].iloc[i]!r} {big['hour'].iloc[i]!r}")
+    dup = pd.DataFrame({"f": files, "d": big["date"].to_numpy(), "h": big["hour"].to_numpy(),
+                        "t": types}).duplicated(keep=False).to_numpy()
+    for i in np.flatnonzero(dup)[:MAX_MESSAGES]:
+        report(int(i), f"duplicate date/hour/type {big['date'].iloc[i]} {big['hour'].iloc[i]} {types[i]}")
+    codes = [c for c in big.columns[3:]]
+    keep = np.isin(types, list(WIDE_TYPES)) & ~bad_time
+    values = _numeric(big.loc[keep, codes], {c: c for c in codes}, paths, lines[keep], errors,
+                      files=files[keep]).to_numpy()
+    # One row per (file, hour) and one column per field: a numpy grid instead of melt + pivot.
+    fields = ["aqi", *HOURLY_FIELDS]
+    time = (dates + pd.to_timedelta(hours, unit="h")).to_numpy()[keep]
+    kfiles = files[keep]
+    key = kfiles.astype("int64") * 10**7 + (time.astype("datetime64[h]").astype("int64"))
+    ukeys, t_idx = np.unique(key, return_inverse=True)
+    k_of = {t: fields.index(WIDE_TYPES[t]) for t in WIDE_TYPES}
+    k_idx = np.fromiter((k_of[t] for t in types[keep]), dtype=int, count=int(keep.sum()))
+    grid = np.full((len(ukeys), len(fields), len(codes)), np.nan)
+    grid[t_idx, k_idx, :] = values
+    ufile = ukeys // 10**7
+    utime = (ukeys % 10**7).astype("datetime64[h]").astype("datetime64[ns]")
+    first_line = pd.Series(lines[keep]).groupby(t_idx).min().to_numpy()
+    n_t, n_s = len(ukeys), len(codes)
+    flat = grid.transpose(0, 2, 1).reshape(n_t * n_s, len(fields))
+    rows = pd.DataFrame(flat, columns=fields)
+    rows.insert(0, "time", np.repeat(utime, n_s))
+    rows.insert(0, "station", np.tile(np.array(codes, dtype=object), n_t))
+    rows["line"] = np.repeat(first_line, n_s)
+    rows["_file"] = np.repeat(ufile, n_s)
+    with np.errstate(invalid="ignore"):
+        for col, limit in IMPOSSIBLE_ABOVE.items():
+            if col in rows:
+                for i in np.flatnonzero(rows[col].to_numpy() > limit)[:MAX_MESSAGES]:
+                    f = int(rows["_file"].iat[i])
+                    errors.setdefault(f, []).append(
+                        f"{paths[f]}: line {int(rows['line'].iat[i])}: {col} = {rows[col].iat[i]:g} at "
+                        f"{rows['station'].iat[i]} is impossible (above {limit})")
+    hours_per_file = np.bincount(ufile.astype(int), minlength=len(paths))
+    rfiles = rows.pop("_file").to_numpy()
+    # Columns that only other files of the batch have are not part of this file.
+    member = np.zeros((len(paths), n_s), dtype=bool)
+    for f, _, ours in meta:
+        member[f] = np.isin(codes, ours)
+    own = member[rfiles, np.tile(np.arange(n_s), n_t)]
+    vals = rows[["aqi", *HOURLY_FIELDS[:6]]].to_numpy()
+    empty = np.isnan(vals).all(axis=1) & own
+    pm = rows[["pm25", "pm10"]].to_numpy()
+    ph = (pm[:, 0] == 0) & (pm[:, 1] == 0) & ~empty & own
+    if ph.any():
+        rows.loc[ph, ["pm25", "pm10"]] = np.nan
+        rows.loc[ph & (rows["aqi"] == 0).to_numpy(), "aqi"] = np.nan
+    rows["primary_published"] = None
+    rows = rows.rename(columns={"aqi": "aqi_published"})
+    n_empty = np.bincount(rfiles[empty], minlength=len(paths))
+    n_ph = np.bincount(rfiles[ph], minlength=len(paths))
+    keep_rows = own & ~empty
+    rows, rfiles, ph = rows[keep_rows], rfiles[keep_rows], ph[keep_rows]
+    split = np.searchsorted(rfiles, np.arange(len(paths) + 1))
+    for f, others, ours in meta:
+        if f in errors:
+            continue
+        part = rows.iloc[split[f]:split[f + 1]].reset_index(drop=True)
+        n_hours = int(hours_per_file[f])
+        skipped: dict[str, int] = {}
+        notes: list[str] = []
+        if others:
+            skipped["stations of other cities"] = others * n_hours
+            notes.append(f"{others} stations of other cities skipped")
+        if n_empty[f]:
+            skipped["station-hours with no values"] = int(n_empty[f])
+        if n_ph[f]:
+            at = ", ".join(str(int(x)) for x in part.loc[ph[split[f]:split[f + 1]], "line"].head(10))
+            notes.append(f"{int(n_ph[f])} station-hours with PM2.5 = 0 and PM10 = 0 treated as missing "
+                         f"(placeholder; lines {at})")
+        results[f] = Parsed(paths[f], "china_sites", "hourly", part, (len(ours) + others) * n_hours,
+                            sha256_of(paths[f]), skipped, notes)
+
+
+def _finish_hourly(path: Path, layout: str, rows: pd.DataFrame, rows_read: int, others_count: int,
+                   other_rows: int, notes: list[str] | None = None, primary: pd.Series | None = None) -> Parsed:
+    notes = list(notes or [])
+    skipped: dict[str, int] = {}
+    if other_rows:
+        skipped["stations of other cities"] = other_rows
+        notes.append(f"{others_count} stations of other cities skipped")
+    vals = rows[["aqi", *HOURLY_FIELDS[:6]]].to_numpy()
+    empty = np.isnan(vals).all(axis=1)
+    if empty.any():
+        skipped["station-hours with no values"] = int(empty.sum())
+    pm = rows[["pm25", "pm10"]].to_numpy()
+    ph = (pm[:, 0] == 0) & (pm[:, 1] == 0) & ~empty
+    rows = rows.copy()
+    if ph.any():
+        skipped_lines = ", ".join(str(int(x)) for x in rows.loc[ph, "line"].head(10))
+        notes.append(f"{int(ph.sum())} station-hours with PM2.5 = 0 and PM10 = 0 treated as missing "
+                     f"(placeholder; lines {skipped_lines})")
+        rows.loc[ph, ["pm25", "pm10"]] = np.nan
+        rows.loc[ph & (rows["aqi"] == 0).to_numpy(), "aqi"] = np.nan
+    if primary is not None:
+        rows["primary_published"] = primary.to_numpy()
+    else:
+        rows["primary_published"] = None
+    rows = rows.loc[~empty]
+    rows = rows.rename(columns={"aqi": "aqi_published"})
+    return Parsed(path, layout, "hourly", rows.reset_index(drop=True), rows_read, sha256_of(path),
+                  skipped, notes)
+
+
+_PRIMARY_CODES = {"细颗粒物(PM2.5)": "pm25", "颗粒物(PM10)": "pm10", "二氧化硫": "so2", "二氧化氮": "no2",
+                  "一氧化碳": "co", "臭氧1小时": "o3", "臭氧8小时": "o3", "臭氧": "o3"}
+
+
+def read_cnemc_long(path: Path, stations: set[str]) -> Parsed:
+    """CNEMC real-time long layout; detects and corrects the mirror's O3 column swap."""
+    path = Path(path)
+    raw = pd.read_csv(path, dtype={"stationcode": "string", "timepoint": "string",
+                                   "primarypollutant": "string"}, encoding="utf-8-sig")
+    missing = [c for c in LONG_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
+    errors: list[str] = []
+    lines = pd.Series(np.arange(2, len(raw) + 2), index=raw.index)
+    ours = raw["stationcode"].isin(list(stations)).to_numpy()
+    other_rows = int((~ours).sum())
+    raw_all_codes = raw.loc[~ours, "stationcode"]
+    raw, lines = raw.loc[ours], lines[ours]
+    time = pd.to_datetime(raw["timepoint"], errors="coerce", format="ISO8601")
+    for i in np.flatnonzero(time.isna().to_numpy())[:MAX_MESSAGES]:
+        errors.append(f"{path}: line {lines.iloc[i]}: bad timepoint {raw['timepoint'].iloc[i]!r}")
+    cols = {"aqi": "aqi", "pm2_5": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "co": "co",
+            "o3": "o3", "o3_24h": "o3_24h", "so2_24h": "so2_24h"}
+    num = _numeric(raw, cols, path, lines, errors)
+    notes: list[str] = []
+    # A correct feed has o3_24h (max of the past 24 h) >= o3 (latest hour). The known mirror
+    # swaps the two pairs; decide from the data rather than trusting the header.
+    both = num[["o3", "o3_24h"]].dropna()
+    if len(both):
+        swapped = bool((both["o3"] >= both["o3_24h"]).all() and (both["o3"] > both["o3_24h"]).any())
+        normal = bool((both["o3_24h"] >= both["o3"]).all())
+        if swapped:
+            num["o3"] = num["o3_24h"]
+            notes.append("O3 columns swapped in this file (known mirror fault: o3_24h holds the 1-h value); "
+                         "corrected")
+        elif not normal:
+            errors.append(f"{path}: lines 2–{len(raw) + 1}: columns o3 and o3_24h are inconsistent (neither "
+                          "order holds for every row); cannot tell the 1-h O3 value")
+    num = num.drop(columns=["o3_24h"])
+    keys = pd.DataFrame({"station": raw["stationcode"].to_numpy(), "time": time.to_numpy()}, index=raw.index)
+    _duplicates(keys, lines, path, "station/time", errors)
+    if errors:
+        raise ImportFailed(path, errors)
+    rows = pd.concat([keys, num], axis=1)
+    rows["line"] = lines
+    primary = raw["primarypollutant"].fillna("").map(
+        lambda s: ",".join(_PRIMARY_CODES.get(p.strip(), p.strip()) for p in s.split(",") if p.strip()))
+    return _finish_hourly(path, "cnemc_long", rows, len(raw) + other_rows,
+                          others_count=int(raw_all_codes.nunique()), other_rows=other_rows,
+                          notes=notes, primary=primary)
+
+
+def _city_from_name(path: Path, city: str | None) -> str:
+    if city:
+        return city
+    for part in re.split(r"[_\-.]", path.stem.lower()):
+        if part in CITY_PINYIN:
+            return CITY_PINYIN[part]
+    message = (f"{path}: cannot tell the city: name the file aqistudy_<city>_… "
+               f"({', '.join(CITY_PINYIN)}) or pass --city")
+    raise ImportFailed(path, [message])
+
+
+def _finish_daily(path: Path, layout: str, city: pd.Series, raw: pd.DataFrame, lines: pd.Series,
+                  colmap: dict[str, str], errors: list[str]) -> Parsed:
+    dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
+    for i in np.flatnonzero(dates.isna().to_numpy())[:MAX_MESSAGES]:
+        errors.append(f"{path}: line {lines.iloc[i]}: bad date {raw['date'].iloc[i]!r}")
+    num = _numeric(raw, colmap, path, lines, errors)
+    keys = pd.DataFrame({"station": city.to_numpy(), "date": dates.to_numpy()}, index=raw.index)
+    _duplicates(keys, lines, path, "city/date", errors)
+    if errors:
+        raise ImportFailed(path, errors)
+    rows = pd.concat([keys, num], axis=1)
+    rows["grade_published"] = raw["grade"].astype("string").str.strip().to_numpy()
+    rows["line"] = lines.to_numpy()
+    notes: list[str] = []
+    skipped: dict[str, int] = {}
+    ph = _placeholders(rows, DAILY_FIELDS)
+    if ph.any():
+        days = ", ".join(d.strftime("%Y-%m-%d") for d in rows.loc[ph, "date"])
+        notes.append(f"{int(ph.sum())} days with PM2.5 = 0 and PM10 = 0 treated as missing, not clean "
+                     f"air (placeholder): {days}")
+        skipped["placeholder PM values (kept as missing)"] = int(ph.sum())
+        rows.loc[ph, ["pm25", "pm10"]] = np.nan
+        rows.loc[ph & (rows["aqi"] == 0), "aqi"] = np.nan
+    rows["aqi_published"] = rows.pop("aqi")
+    return Parsed(path, layout, "city_daily", rows.reset_index(drop=True), len(raw), sha256_of(path),
+                  skipped, notes)
+
+
+def read_aqistudy(path: Path, city: str | None = None) -> Parsed:
+    """aqistudy city-daily file with header date,AQI,grade,PM25,PM10,SO2,CO,NO2,O3_8h."""
+    path = Path(path)
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    missing = [c for c in AQISTUDY_HEADER if c not in raw.columns]
+    if missing:
+        raise ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
+    name = _city_from_name(path, city)
+    lines = pd.Series(np.arange(2, len(raw) + 2), index=raw.index)
+    colmap = {"AQI": "aqi", "PM25": "pm25", "PM10": "pm10", "SO2": "so2", "CO": "co", "NO2": "no2",
+              "O3_8h": "o3_8h"}
+    return _finish_daily(path, "aqistudy", pd.Series(name, index=raw.index), raw, lines, colmap, [])
+
+
+def read_aqistudy_v2017(path: Path, city: str | None = None) -> Parsed:
+    """Older aqistudy layout: no header, 12 columns, city name first, UTF-8 with BOM."""
+    path = Path(path)
+    raw = pd.read_csv(path, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    if raw.shape[1] != 12:
+        raise ImportFailed(path, [f"{path}: line 1: expected 12 columns, found {raw.shape[1]}"])
+    raw.columns = V2017_COLUMNS
+    lines = pd.Series(np.arange(1, len(raw) + 1), index=raw.index)
+    errors: list[str] = []
+    known = set(CITY_PINYIN.values())
+    bad_city = ~raw["city"].str.strip().isin(known)
+    for i in np.flatnonzero(bad_city.to_numpy())[:MAX_MESSAGES]:
+        errors.append(f"{path}: line {lines.iloc[i]}: city {raw['city'].iloc[i]!r} is not one of "
+                      f"{', '.join(sorted(known))}")
+    colmap = {"AQI": "aqi", "PM25": "pm25", "PM10": "pm10", "SO2": "so2", "CO": "co", "NO2": "no2",
+              "O3": "o3_unstated"}
+    parsed = _finish_daily(path, "aqistudy_v2017", raw["city"].str.strip(), raw, lines, colmap, errors)
+    # This layout's O3 column does not say which average it is (its values differ from the
+    # max 8-h O3 of the newer layout), so it is kept out of the AQI rather than guessed.
+    parsed.rows["o3_8h"] = np.nan
+    parsed.rows = parsed.rows.drop(columns=["o3_unstated"])
+    parsed.notes.append("O3 column of this layout does not state its averaging period: not used, so days "
+                        "from this file have the published AQI but no recomputed AQI")
+    return parsed
