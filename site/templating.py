@@ -55,6 +55,21 @@ def unit_label(unit: str | None) -> str:
     return en if i18n.current_locale() == "en" else zh
 
 
+PERIOD_LABELS = {
+    "year": ("全年（最终值）", "full year (final)"),
+    "year_to_date": ("年内至今（滚动值）", "year to date (running)"),
+    "half_year": ("半年", "half year"),
+    "quarter": ("季度", "quarter"),
+    "month": ("月度", "month"),
+    "snapshot": ("时点值", "snapshot"),
+}
+
+
+def period_label(period: str | None) -> str:
+    zh, en = PERIOD_LABELS.get(period or "", (period or "", period or ""))
+    return en if i18n.current_locale() == "en" else zh
+
+
 def text_size() -> str:
     return "large" if request.cookies.get(TEXT_SIZE_COOKIE) == "large" else "normal"
 
@@ -65,6 +80,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["unit"] = unit_label
+    app.jinja_env.filters["period"] = period_label
     app.jinja_env.filters["datetime"] = lambda v, f="medium": "—" if v is None else format_datetime(v, f)
     app.jinja_env.filters["percent"] = lambda v, f=None: "—" if v is None else format_percent(v, f)
 

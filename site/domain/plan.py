@@ -647,9 +647,23 @@ def _is_met(target: Target, v: float) -> bool:
     raise ValueError(f"unknown comparator {c!r}")
 
 
+RUNNING_PERIODS = frozenset({"year_to_date"})
+
+
+def status_basis(values: list[IndicatorValue], today: date) -> IndicatorValue | None:
+    """The value a status is computed from: the latest final value, or the latest running one.
+
+    A running value (e.g. the year so far) is shown as such, but it never overrides a final
+    value: a year-to-date mean of a few days says little about the year.
+    """
+    known = [v for v in values if v.date <= today]
+    final = [v for v in known if v.period not in RUNNING_PERIODS]
+    return latest_value(final) or latest_value(known)
+
+
 def target_status(target: Target, values: list[IndicatorValue], today: date) -> str:
     """One of STATUSES for `target` given its indicator values; rules in the comment above."""
-    latest = latest_value([v for v in values if v.date <= today])
+    latest = status_basis(values, today)
     if latest is None:
         return "no_data"
     if not _is_met(target, latest.value):

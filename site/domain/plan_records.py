@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .opendata import Column, Dataset
-from .plan import IndicatorValue, Plan, Target, Task, latest_value, target_status
+from .plan import IndicatorValue, Plan, Target, Task, latest_value, status_basis, target_status
 
 PLAN_SOURCE_ZH = "苏州市人民政府《苏州市空气质量持续改善行动计划实施方案》及附件重点工作任务分解表"
 PLAN_SOURCE_EN = (
@@ -176,12 +176,14 @@ def target_record(target: Target, values: list[IndicatorValue], today: date) -> 
         "quote_zh": target.quote_zh,
         "status": target_status(target, values, today),
         "latest": latest_record(latest_value(values)),
+        # the value the status was computed from (a final value wins over a running one)
+        "status_basis": latest_record(status_basis(values, today)),
         "history": [latest_record(v) for v in sorted(values, key=lambda v: v.date)],
     }
 
 
 def target_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    row = {k: v for k, v in record.items() if k not in ("latest", "history")}
+    row = {k: v for k, v in record.items() if k not in ("latest", "history", "status_basis")}
     latest = record.get("latest") or {}
     for key in ("value", "date", "source_title", "source_url"):
         row[f"latest_{key}"] = latest.get(key)

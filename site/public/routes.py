@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, render_template, request
+from flask import abort, current_app, make_response, redirect, render_template, request
 
 from ..domain import plan_records as pr
 from ..i18n import current_locale
@@ -29,6 +29,12 @@ def home():
     p, data, now = plan(), site_data(), today()
     records = [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
     headline = [r for r in records if r["slug"] in HEADLINE_TARGETS]
+    air_now = None
+    if "air" in current_app.blueprints:
+        from ..air import service as air
+
+        city = next((c for c in air.latest_city_readings() if c["city"] == "苏州"), None)
+        air_now = {"city": city, "now": air.now(), "standard": air.standards()} if city else {"city": None}
     return render_template(
         "public/home.html",
         plan=p,
@@ -36,6 +42,7 @@ def home():
         counts=pr.status_counts(records),
         by_deadline=pr.tasks_by_deadline(p),
         today=now,
+        air_now=air_now,
     )
 
 

@@ -153,3 +153,15 @@ def test_empty_database_pages_tell_the_operator_what_to_do(client):
         assert "flask --app wsgi aq import ../shared/data/" in html and "aq sync" in html, url
     assert client.get("/air/latest.json").json["stations"] == []
     assert client.get("/air/annual.json").json["years"] == []
+
+
+def test_home_page_shows_the_city_air_now_with_its_age(air_client):
+    html = air_client.get("/").get_data(as_text=True)
+    assert "苏州当前空气质量" in html and "2022-01-04 23:00" in html
+    assert "距今" in html and "最新数据" in html  # the data is years old and the card says so
+    en = air_client.get("/en/").get_data(as_text=True)
+    assert "Air in Suzhou now" in en and "background station excluded" in en
+
+
+def test_home_page_says_plainly_when_nothing_is_imported(client):
+    assert "尚未导入空气质量监测数据" in client.get("/").get_data(as_text=True)

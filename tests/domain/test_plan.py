@@ -243,3 +243,22 @@ def test_latest_value() -> None:
     a, b = _v(1, date(2024, 1, 1)), _v(2, date(2024, 1, 1))
     assert latest_value([]) is None
     assert latest_value([a, b]) is b
+
+
+def test_a_running_value_never_overrides_a_final_one_for_the_status():
+    """Hand-made values: a final 2018 mean above the line and a 1-day 2022 running mean below it."""
+    from datetime import date as _date
+
+    from cleanair.domain.plan import IndicatorValue, Target, status_basis, target_status
+
+    t = Target(slug="pm25-annual-mean", title_zh="", title_en="", comparator="below", target_value=30.0,
+               unit="µg/m³", baseline_value=None, baseline_year=None, deadline=_date(2025, 12, 31),
+               recurring=None, tasks=(), measure=None, quote_zh="", approximate=False, notes_en="", notes_zh="")
+    final = IndicatorValue("pm25-annual-mean", 41.0, _date(2018, 12, 31), "year", "hand-made", "", "")
+    running = IndicatorValue("pm25-annual-mean", 20.0, _date(2022, 1, 4), "year_to_date", "hand-made", "", "")
+    today = _date(2026, 11, 30)
+    assert status_basis([final, running], today) is final
+    assert target_status(t, [final, running], today) == "off_track"
+    # with only a running value, it is used (and labelled running on the page)
+    assert status_basis([running], today) is running
+    assert target_status(t, [running], today) == "on_track"
