@@ -28,16 +28,8 @@ from ..services import SUZHOU_TZ
 from .models import AirAnnual, AirDaily, AirHourly, AirImport
 
 
-@dataclass(frozen=True)
-class Station:
-    code: str
-    name_zh: str
-    name_en: str
-    city: str
-    district: str | None
-    lat_wgs84: float
-    lon_wgs84: float
-    background: bool
+# The station contract other capabilities use is the domain's registry record itself.
+Station = StationRecord
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,7 @@ def standards() -> Standards:
 
 def station_registry() -> list[Station]:
     """The 24 national-network stations (background station included, flagged)."""
-    return [Station(**s.__dict__) for s in state().stations]
+    return list(state().stations)
 
 
 def station(code: str) -> Station | None:
