@@ -39,16 +39,21 @@ def _database_url(tmp_path: Path) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    if tmp_path in _DATABASE_FOR_PATH:  # a second app on the same folder shares its database
+        return _DATABASE_FOR_PATH[tmp_path]
     name = f"cleanair_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     _CREATED_DATABASES.append(name)
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    _DATABASE_FOR_PATH[tmp_path] = url
+    return url
 
 
 _CREATED_DATABASES: list[str] = []
+_DATABASE_FOR_PATH: dict[Path, str] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -42,10 +42,10 @@ def _post(base: str, form: dict, session: requests.Session | None = None) -> str
     return resp.headers["Location"]
 
 
-def _check(base: str, db_path: Path, forms: list[dict], receipts: list[str]) -> None:
+def _check(base: str, db_url: str, forms: list[dict], receipts: list[str]) -> None:
     for loc in set(receipts):
         assert requests.get(base + loc.removeprefix(base), timeout=30).status_code == 200
-    engine = create_engine(f"sqlite:///{db_path}")
+    engine = create_engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT submission_key, code FROM tips")).all()
     engine.dispose()
@@ -72,8 +72,7 @@ def test_threads_submit_concurrently_nothing_lost_or_duplicated(tips_app, tmp_pa
         jobs = forms + forms[:8]  # eight forms are posted twice, concurrently with the first post
         with ThreadPoolExecutor(max_workers=12) as pool:
             receipts = list(pool.map(lambda f: _post(base, f), jobs))
-        db_path = Path(tips_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
-        _check(base, db_path, forms, receipts)
+        _check(base, tips_app.config["SQLALCHEMY_DATABASE_URI"], forms, receipts)
     finally:
         server.shutdown()
 
@@ -121,7 +120,7 @@ def test_gunicorn_two_workers_nothing_lost_or_duplicated(tmp_path):
         jobs = forms + forms[:8]
         with ThreadPoolExecutor(max_workers=12) as pool:
             receipts = list(pool.map(lambda f: _post(base, f), jobs))
-        _check(base, db_path, forms, receipts)
+        _check(base, f"sqlite:///{db_path}", forms, receipts)
         assert requests.get(base + "/report/stats.json", timeout=10).json()["total"] == 40
     finally:
         proc.terminate()
