@@ -20,7 +20,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
 @given(overrides=st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=6))
 def test_any_form_input_gets_a_clear_answer(tips_app, overrides):
     client = tips_app.test_client()

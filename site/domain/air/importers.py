@@ -259,7 +259,8 @@ def _reshape_wide(big: pd.DataFrame, files: np.ndarray, lines: np.ndarray, paths
                       files=files[keep]).to_numpy()
     # One row per (file, hour) and one column per field: a numpy grid instead of melt + pivot.
     fields = ["aqi", *HOURLY_FIELDS]
-    time = (dates + pd.to_timedelta(hours, unit="h")).to_numpy()[keep]
+    # Rows with a bad hour are already reported; zero them so the conversion cannot overflow.
+    time = (dates + pd.to_timedelta(hours.where(~bad_time, 0), unit="h")).to_numpy()[keep]
     kfiles = files[keep]
     key = kfiles.astype("int64") * 10**7 + (time.astype("datetime64[h]").astype("int64"))
     ukeys, t_idx = np.unique(key, return_inverse=True)
