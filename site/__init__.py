@@ -36,6 +36,9 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
     babel.init_app(app, locale_selector=current_locale, default_translation_directories=str(PACKAGE_DIR / "translations"))
     csrf.init_app(app)
+    from . import pagecache
+
+    pagecache.init_app(app)  # before compression: it stores the compressed bytes
     compress.init_app(app)
     limiter.init_app(app)
 

@@ -141,3 +141,5 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-not-for-production"
     WTF_CSRF_ENABLED = False
+    # Tests monkeypatch data between requests; the page cache has its own tests.
+    PAGE_CACHE = False

@@ -21,3 +21,7 @@ def init_app(app: Flask) -> None:
     data = app.extensions["cleanair"]
     data.providers.append(indicator_provider)
     data.datasets.extend(AIR_DATASETS)
+    from ..pagecache import cache_of
+    from .service import data_version
+
+    cache_of(app).providers.append(data_version)  # an import makes cached pages stale

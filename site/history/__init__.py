@@ -19,6 +19,11 @@ def _init(setup_state) -> None:
     def _record_changes_before_first_request() -> None:
         ensure_synced(app)
 
+    from ..pagecache import cache_of
+
+    # A new release (changes recorded) makes cached pages stale.
+    cache_of(app).providers.append(lambda: state(app).version or "")
+
     register_cli(app)
 
 

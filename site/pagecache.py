@@ -1,0 +1,110 @@
+"""Rendered public pages kept in memory, keyed by URL, locale, text size, encoding and data version.
+
+Pages change only when data changes (an import, a new release, a deploy), yet rendering a
+56-row table through Jinja and Babel costs tens of milliseconds. Each worker keeps the final
+bytes (already compressed) of recent pages and serves them again until a data version changes.
+Requests that carry a session (e.g. after visiting the tip form) always render afresh.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, request
+
+from .i18n import ENV_LOCALE
+from .templating import TEXT_SIZE_COOKIE
+
+CACHEABLE_BLUEPRINTS = frozenset({"public", "plan", "air", "maps", "history", "embed", "api"})
+NEVER = frozenset({"public.text_size", "maps.document", "history.release_file", "history.share_image"})
+MAX_ENTRIES = 2048
+# Version providers may query the database; their answer is reused this long (seconds).
+VERSION_TTL = 2.0
+
+
+class PageCache:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.entries: OrderedDict[tuple, tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.max_entries = max_entries
+        self.providers: list[Callable[[], str]] = []
+        self._version: tuple[float, str] = (0.0, "")
+
+    def version(self) -> str:
+        at, value = self._version
+        now = time.monotonic()
+        if now - at > VERSION_TTL or not value:
+            value = "|".join(p() for p in self.providers) or "static"
+            self._version = (now, value)
+        return value
+
+    def get(self, key: tuple):
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+
+def _encoding() -> str:
+    accepted = request.accept_encodings
+    return "br" if accepted["br"] else "gzip" if accepted["gzip"] else "identity"
+
+
+def _key(cache: PageCache) -> tuple | None:
+    if request.method != "GET" or request.blueprint not in CACHEABLE_BLUEPRINTS or request.endpoint in NEVER:
+        return None
+    if current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies:
+        return None
+    return (request.environ.get(ENV_LOCALE), request.full_path, request.cookies.get(TEXT_SIZE_COOKIE) == "large",
+            _encoding(), cache.version())
+
+
+def cache_of(app: Flask) -> PageCache:
+    return app.extensions["cleanair.pagecache"]
+
+
+def init_app(app: Flask) -> None:
+    """Register before the compression extension, so the stored bytes are the compressed ones."""
+    cache = PageCache()
+    app.extensions["cleanair.pagecache"] = cache
+    if app.config.get("PAGE_CACHE", True) is False:
+        return
+
+    @app.before_request
+    def _serve_cached():
+        key = _key(cache)
+        request.environ["cleanair.pagecache_key"] = key
+        if key is None:
+            return None
+        hit = cache.get(key)
+        if hit is None:
+            return None
+        status, headers, body = hit
+        request.environ["cleanair.pagecache_hit"] = True
+        return Response(body, status=status, headers=headers)
+
+    @app.after_request
+    def _store(response: Response) -> Response:
+        key = request.environ.get("cleanair.pagecache_key")
+        if (
+            key is None
+            or request.environ.get("cleanair.pagecache_hit")
+            or response.status_code != 200
+            or response.direct_passthrough
+            or response.is_streamed
+            or "Set-Cookie" in response.headers
+        ):
+            return response
+        cache.put(key, (response.status_code, list(response.headers.items()), response.get_data()))
+        return response
