@@ -33,14 +33,20 @@ def lighthouse_bin() -> Path:
     return binary
 
 
-def run(binary: Path, url: str) -> dict[str, int]:
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            [str(binary), url, "--quiet", "--output=json", f"--output-path={out.name}",
-             f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-            check=True, env=dict(os.environ, CHROME_PATH="/usr/bin/chromium"),
-        )
-        report = json.loads(Path(out.name).read_text())
+def run(binary: Path, url: str, attempts: int = 3) -> dict[str, int]:
+    # Headless Chrome sometimes fails to record the trace (NO_NAVSTART); Lighthouse asks to rerun.
+    for attempt in range(attempts):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            done = subprocess.run(
+                [str(binary), url, "--quiet", "--output=json", f"--output-path={out.name}",
+                 f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
+                env=dict(os.environ, CHROME_PATH="/usr/bin/chromium"),
+            )
+            if done.returncode == 0:
+                report = json.loads(Path(out.name).read_text())
+                break
+    else:
+        raise RuntimeError(f"lighthouse failed {attempts} times on {url}")
     failed = [
         f"{a['id']}" for a in report["audits"].values()
         if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"
