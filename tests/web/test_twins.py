@@ -98,7 +98,7 @@ def test_filters_round_trip_through_html_json_and_csv(client, query):
     shown = [int(n) for n in re.findall(r'<td class="num"><a href="/plan/tasks/(\d+)">', html)]
     assert shown == numbers
     # the page announces twins that carry the same filters
-    assert f'rel="alternate" type="application/json" href="/plan/tasks.json?' in html
+    assert 'rel="alternate" type="application/json" href="/plan/tasks.json?' in html
 
 
 def test_filters_narrow_correctly(client):

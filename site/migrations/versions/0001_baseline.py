@@ -5,8 +5,6 @@ Revises:
 Create Date: 2026-11-30
 
 """
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
