@@ -1,7 +1,8 @@
 """The ONE place where map assets and basemap tiles are configured.
 
 folium's defaults load Leaflet, jQuery, Bootstrap, Font Awesome and awesome-markers from
-jsDelivr, cdnjs, code.jquery.com and netdna — none of which a page of this site may request.
+public CDN hosts (jsDelivr, cdnjs, the jQuery CDN, netdna) — none of which a page of this
+site may request.
 Those lists live on the classes (`folium.Map.default_js` is a module-level list shared by every
 map in the process) and `add_js_link`/`add_css_link` mutate them in place, so changing them
 globally would leak between apps, tests and threads. Instead every map made by `new_map` gets

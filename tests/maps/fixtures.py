@@ -2,41 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-
-@dataclass(frozen=True)
-class Station:  # same fields as cleanair.air.service.Station (the air engine's contract)
-    code: str
-    name_zh: str
-    name_en: str
-    city: str
-    district: str | None
-    lat_wgs84: float
-    lon_wgs84: float
-    background: bool
-
-
-@dataclass(frozen=True)
-class Reading:  # same fields as cleanair.air.service.Reading
-    code: str
-    time: datetime
-    aqi: int | None
-    aqi_published: int | None
-    level: int | None
-    level_name_zh: str | None
-    level_name_en: str | None
-    colour: str | None
-    primary_pollutants: tuple[str, ...]
-    pm25: float | None
-    pm10: float | None
-    so2: float | None
-    no2: float | None
-    co: float | None
-    o3: float | None
-    standard: str
-    stale: bool
+# The air engine's own contract classes, so the fixtures cannot drift from it.
+from cleanair.air.service import Reading, Station  # noqa: F401
 
 
 # Hand-made stations at made-up positions inside Suzhou, with made-up readings.
