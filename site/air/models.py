@@ -15,6 +15,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -24,30 +25,31 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 
-class AirHourly(db.Model):
-    """One station-hour as published (the value stamped hh:00 is the mean of the hour ending then)."""
+class AirHourDay(db.Model):
+    """The hourly observations of one station and natural day, in one row (see `packing`).
 
-    __tablename__ = "air_hourly"
-    __table_args__ = (UniqueConstraint("station", "time", name="uq_air_hourly_station_time"),)
+    Why one row per station-day rather than per station-hour: a year of the 24 stations is
+    210,240 station-hours but only 8,760 station-days, and every reader wants whole days (daily
+    means, recent hours, the latest hour). Each hour keeps its own value, recomputed AQI and the
+    import (file) it came from. The value stamped hh:00 is the mean of the hour ending then.
+    """
+
+    __tablename__ = "air_hour_day"
+    __table_args__ = (UniqueConstraint("station", "date", name="uq_air_hour_day_station_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     station: Mapped[str] = mapped_column(String(16))
-    time: Mapped[datetime] = mapped_column(DateTime)
-    pm25: Mapped[float | None] = mapped_column(Float)
-    pm10: Mapped[float | None] = mapped_column(Float)
-    so2: Mapped[float | None] = mapped_column(Float)
-    no2: Mapped[float | None] = mapped_column(Float)
-    co: Mapped[float | None] = mapped_column(Float)
-    o3: Mapped[float | None] = mapped_column(Float)
-    so2_24h: Mapped[float | None] = mapped_column(Float)
-    aqi_published: Mapped[int | None] = mapped_column(Integer)
-    primary_published: Mapped[str | None] = mapped_column(String(64))
-    aqi: Mapped[int | None] = mapped_column(Integer)  # recomputed; None when not computable
-    level: Mapped[int | None] = mapped_column(Integer)
-    primary: Mapped[str | None] = mapped_column(String(64))
-    standard: Mapped[str] = mapped_column(String(32))
-    source: Mapped[str] = mapped_column(String(255))  # file name the value came from
-    precedence: Mapped[int] = mapped_column(Integer)
+    date: Mapped[date] = mapped_column(Date)
+    # float64 little-endian [8 fields × 24 hours] in packing.OBSERVED order; NaN = no value.
+    observed: Mapped[bytes] = mapped_column(LargeBinary)
+    # int16 little-endian [3 × 24]: recomputed AQI, level, primary-pollutant bit mask; -1 = none.
+    recomputed: Mapped[bytes] = mapped_column(LargeBinary)
+    # int32 little-endian [24]: air_import.id of the file each hour came from; 0 = no value.
+    sources: Mapped[bytes] = mapped_column(LargeBinary)
+    # JSON list of 24 published primary pollutants ("pm25,o3" or null); NULL when none published.
+    primary_published: Mapped[str | None] = mapped_column(Text)
+    hours: Mapped[int] = mapped_column(Integer)  # hours with a value
+    standard: Mapped[str] = mapped_column(String(32))  # AQI standard version of this day
 
 
 class AirDaily(db.Model):

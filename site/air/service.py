@@ -15,17 +15,20 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..domain.air.aqi import primary_names
 from ..domain.air.standards import POLLUTANTS, Standards, load_standards
 from ..domain.air.stations import CITIES, DEFAULT_CITY, StationRecord, load_stations, stations_frame
 from ..domain.plan import IndicatorValue
 from ..extensions import db
 from ..services import SUZHOU_TZ
-from .models import AirAnnual, AirDaily, AirHourly, AirImport
+from . import packing
+from .models import AirAnnual, AirDaily, AirHourDay, AirImport
 
 
 # The station contract other capabilities use is the domain's registry record itself.
@@ -150,21 +153,50 @@ def latest_readings() -> dict[str, Reading]:
 
 
 def _build_latest() -> dict[str, Reading]:
-    t = AirHourly.__table__
-    last = sa.select(t.c.station, sa.func.max(t.c.time).label("t")).group_by(t.c.station).subquery()
-    rows = db.session.execute(sa.select(t).join(last, sa.and_(t.c.station == last.c.station, t.c.time == last.c.t))).all()
+    t = AirHourDay.__table__
+    last = sa.select(t.c.station, sa.func.max(t.c.date).label("d")).group_by(t.c.station).subquery()
+    rows = db.session.execute(sa.select(t).join(last, sa.and_(t.c.station == last.c.station,
+                                                              t.c.date == last.c.d))).all()
     stale_after = timedelta(hours=int(current_app.config.get("AIR_STALE_HOURS", 3)))
     current = now()
     out: dict[str, Reading] = {}
-    for r in rows:
-        m = r._mapping
-        out[m["station"]] = Reading(
-            code=m["station"], time=m["time"], aqi=m["aqi"], aqi_published=m["aqi_published"],
-            **_level_fields(m["aqi"], m["time"].date()),
-            primary_pollutants=tuple(p for p in (m["primary"] or "").split(",") if p),
-            pm25=_f(m["pm25"]), pm10=_f(m["pm10"]), so2=_f(m["so2"]), no2=_f(m["no2"]), co=_f(m["co"]),
-            o3=_f(m["o3"]), stale=current - m["time"] > stale_after,
+    for h in _hours_of(rows):
+        if h["station"] in out and out[h["station"]].time >= h["time"]:
+            continue
+        out[h["station"]] = Reading(
+            code=h["station"], time=h["time"], aqi=h["aqi"], aqi_published=h["aqi_published"],
+            **_level_fields(h["aqi"], h["time"].date()),
+            primary_pollutants=tuple(h["primary_pollutants"]),
+            pm25=h["pm25"], pm10=h["pm10"], so2=h["so2"], no2=h["no2"], co=h["co"], o3=h["o3"],
+            stale=current - h["time"] > stale_after,
         )
+    return out
+
+
+def _hours_of(rows: list) -> list[dict]:
+    """The stored hours of air_hour_day rows as dicts, newest first; published beside recomputed."""
+    if not rows:
+        return []
+    observed = packing.unpack_observed([r.observed for r in rows])
+    recomputed = packing.unpack_recomputed([r.recomputed for r in rows])
+    sources = packing.unpack_sources([r.sources for r in rows])
+    ids = sorted({int(i) for i in np.unique(sources) if i > 0})
+    names = dict(db.session.execute(sa.select(AirImport.id, AirImport.file_name).where(AirImport.id.in_(ids))).all())
+    out = []
+    for k, r in enumerate(rows):
+        published = json.loads(r.primary_published) if r.primary_published else [None] * packing.HOURS
+        for hour in np.flatnonzero(sources[k] > 0)[::-1]:
+            v = observed[k, :, hour]
+            aqi, level, mask = (int(x) for x in recomputed[k, :, hour])
+            h = {"station": r.station, "time": datetime.combine(r.date, time(int(hour)))}
+            h.update({f: None if np.isnan(v[j]) else float(v[j]) for j, f in enumerate(packing.OBSERVED)})
+            h["aqi_published"] = None if h["aqi_published"] is None else int(h["aqi_published"])
+            h.update({"primary_published": published[hour], "aqi": None if aqi == packing.NONE else aqi,
+                      "level": None if level == packing.NONE else level,
+                      "primary_pollutants": list(primary_names(mask if mask > 0 else 0)),
+                      "standard": r.standard, "source": names.get(int(sources[k, hour]), "")})
+            out.append(h)
+    out.sort(key=lambda h: (h["time"], h["station"]), reverse=True)
     return out
 
 
@@ -255,17 +287,17 @@ def annual_rows(key: str = DEFAULT_CITY) -> list[dict]:
 def station_hours(code: str, hours: int = 48) -> list[dict]:
     """The latest `hours` stored hours of one station, newest first, published beside recomputed."""
     def build() -> list[dict]:
-        t = AirHourly.__table__
-        rows = db.session.execute(sa.select(t).where(t.c.station == code).order_by(t.c.time.desc()).limit(hours)).all()
-        out = []
-        for r in rows:
-            m = dict(r._mapping)
-            m["primary_pollutants"] = [p for p in (m.pop("primary") or "").split(",") if p]
-            m.pop("id")
-            out.append(m)
-        return out
+        t = AirHourDay.__table__
+        days = -(-hours // 24) + 1  # enough days even when the newest day is partly filled
+        rows = db.session.execute(sa.select(t).where(t.c.station == code).order_by(t.c.date.desc()).limit(days)).all()
+        return _hours_of(rows)[:hours]
 
     return _cached(f"hours:{code}:{hours}", build)
+
+
+def stored_hour_count() -> int:
+    """How many station-hours are stored (each air_hour_day row counts its hours)."""
+    return int(db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(AirHourDay.hours), 0))).scalar())
 
 
 def import_log(limit: int = 20) -> list[dict]:

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.air import assess
-from ..domain.air.aqi import hourly_aqi
 from ..domain.air.importers import (
     PRECEDENCE,
     ImportFailed,
@@ -33,9 +32,10 @@ from ..domain.air.importers import (
 )
 from ..domain.air.standards import POLLUTANTS, Standards
 from ..extensions import db
-from .models import AirAnnual, AirDaily, AirHourly, AirImport
+from . import hours, packing
+from .bulk import insert
+from .models import AirAnnual, AirDaily, AirHourDay, AirImport
 
-HOURLY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3", "so2_24h", "aqi_published"]
 DAILY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "aqi_published"]
 
 
@@ -159,10 +159,10 @@ def import_paths(paths: Iterable[Path], standards: Standards, stations: pd.DataF
                                     skipped=dict(item.skipped), notes=list(item.notes))
             (hourly_items if item.kind == "hourly" else daily_items).append((i, item))
     try:
-        combined, touched_hours = _merge_and_write(hourly_items, HOURLY, standards, stations, reports)
-        _, touched_days = _merge_and_write(daily_items, DAILY, standards, stations, reports)
-        if touched_hours is not None or touched_days is not None:
-            days, years = update_derived(standards, stations, combined, touched_hours, touched_days)
+        grid = _merge_hourly(hourly_items, standards, stations, reports)
+        touched_days = _merge_daily(daily_items, standards, reports)
+        if grid is not None or touched_days is not None:
+            days, years = update_derived(standards, stations, grid, touched_days)
             report.derived_days, report.derived_years = days, years
         db.session.commit()
     except SQLAlchemyError as exc:
@@ -183,17 +183,68 @@ def import_paths(paths: Iterable[Path], standards: Standards, stations: pd.DataF
     return report
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """What differs between hourly observations and city-daily values when merging files."""
+def _log_imports(items: list[tuple[int, Parsed]], reports: dict[int, FileReport]) -> dict[int, int]:
+    """One import-log row per file (its summary line included); returns file index -> import id."""
+    now_ = datetime.now()
+    logs = {}
+    for idx, p in items:
+        fr = reports[idx]
+        logs[idx] = AirImport(
+            file_name=p.path.name, sha256=p.sha256, layout=p.layout, imported_at=now_,
+            rows_read=p.rows_read, rows_imported=fr.imported, rows_unchanged=fr.unchanged,
+            rows_skipped=sum(p.skipped.values()), overlaps=sum(fr.overlaps.values()), summary=fr.line(),
+        )
+    db.session.add_all(logs.values())
+    db.session.flush()
+    return {idx: log.id for idx, log in logs.items()}
 
-    table: sa.Table
-    key: str  # "time" | "date"
-    values: tuple[str, ...]
 
+def _merge_hourly(items: list[tuple[int, Parsed]], standards: Standards, stations: pd.DataFrame,
+                  reports: dict[int, FileReport]) -> hours.HourGrid | None:
+    """Merge station-hours into the stored station-days and write the days that changed.
 
-HOURLY = _Kind(AirHourly.__table__, "time", tuple(HOURLY_VALUES))
-DAILY = _Kind(AirDaily.__table__, "date", tuple(DAILY_VALUES))
+    Returns the grid of every stored day the derived values need: the touched station-days and,
+    for city means, the same days of every station of the touched cities.
+    """
+    if not items:
+        return None
+    codes = list(stations["code"])
+    new = hours.collect(items, codes)
+    if new.off_hour.any():
+        # Hourly values are stamped on the hour; a file with other times fails whole (nothing guessed).
+        bad = set(np.unique(new.file_idx[new.off_hour]).tolist())
+        for i, p in items:
+            if i in bad:
+                off = new.off_hour[new.file_idx == i]
+                lines = ", ".join(str(int(x)) for x in p.rows.loc[off, "line"].head(10))
+                reports[i].status = "failed"
+                reports[i].errors = [f"{p.path}: lines {lines}: time not on the hour (hourly values are stamped hh:00)"]
+        new = new.only({i for i, _ in items} - bad)
+        items = new.items
+        if not items:
+            return None
+    new_codes = set(new.codes(codes))
+    cities = set(stations.loc[stations["code"].isin(new_codes), "city"])
+    wanted = sorted(new_codes | set(stations.loc[stations["city"].isin(cities), "code"]))
+    if len(new.day):
+        epoch = np.datetime64("1970-01-01", "D")
+        lo, hi = ((epoch + np.timedelta64(int(d), "D")).item() for d in (new.day.min(), new.day.max()))
+        t = AirHourDay.__table__
+        stored = hours.load_grid(codes, sa.and_(t.c.station.in_(wanted), t.c.date >= lo, t.c.date <= hi))
+    else:
+        stored = hours.empty_grid(codes)
+    names = {}
+    if len(stored.src):
+        ids = [int(i) for i in np.unique(stored.src[stored.src > 0])]
+        names = dict(db.session.execute(sa.select(AirImport.id, AirImport.file_name).where(AirImport.id.in_(ids))).all())
+    result = hours.merge(new, stored, names)
+    for idx, _ in items:
+        fr = reports[idx]
+        fr.imported, fr.unchanged = result.imported[idx], result.unchanged[idx]
+        fr.kept_other, fr.overlaps = result.kept_other[idx], result.overlaps[idx]
+    import_ids = _log_imports(items, reports)
+    hours.write(result.grid, standards, import_ids)
+    return result.grid
 
 
 def _frame(stmt: sa.Select) -> pd.DataFrame:
@@ -203,81 +254,23 @@ def _frame(stmt: sa.Select) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in result], columns=columns)
 
 
-def _insert(table: sa.Table, frame: pd.DataFrame) -> None:
-    """executemany of plain tuples: a year of hourly rows in well under a second.
-
-    Values go through each column type's bind processor, so what is stored is exactly what an
-    ORM insert would store (e.g. SQLite's datetime text format) and the SQL stays portable.
-    """
-    if frame.empty:
-        return
-    conn = db.session.connection()
-    dialect = conn.dialect
-    cols = [c for c in table.columns if c.name != "id" and c.name in frame.columns]
-    lists = [_column_values(frame[c.name], c, dialect) for c in cols]
-    mark = {"qmark": "?", "numeric": ":{}", "named": ":p{}", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in cols)
-    marks = ", ".join(mark.format(i + 1) for i in range(len(cols)))
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-    rows = list(zip(*lists))
-    if dialect.paramstyle == "named":
-        rows = [{f"p{i + 1}": v for i, v in enumerate(r)} for r in rows]
-    conn.exec_driver_sql(sql, rows)
-
-
-def _column_values(s: pd.Series, column: sa.Column, dialect) -> list:
-    """One column as DBAPI values (None for missing), vectorised where it matters."""
-    name = column.name
-    if name in INT_COLUMNS:
-        arr = pd.to_numeric(s).to_numpy(dtype="float64")
-        missing = np.isnan(arr)
-        obj = np.where(missing, 0, np.round(arr)).astype(np.int64).astype(object)
-        obj[missing] = None
-        return obj.tolist()
-    if pd.api.types.is_float_dtype(s):
-        arr = s.to_numpy()
-        obj = arr.astype(object)
-        obj[np.isnan(arr)] = None
-        return obj.tolist()
-    if pd.api.types.is_bool_dtype(s):
-        return [bool(v) for v in s.tolist()]
-    if pd.api.types.is_datetime64_any_dtype(s):
-        # Few distinct times (8,760 a year): convert each once, then spread.
-        codes, uniques = pd.factorize(s)
-        if name == "date" or isinstance(column.type, sa.Date):
-            conv = [v.date() for v in uniques.to_pydatetime()]
-        else:
-            conv = list(uniques.to_pydatetime())
-        proc = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if proc is not None:
-            conv = [proc(v) for v in conv]
-        table = np.array(conv + [None], dtype=object)
-        return table[np.where(codes < 0, len(conv), codes)].tolist()
-    values = s.astype(object).where(s.notna(), None).tolist()
-    values = [None if v == "" else v for v in values]
-    proc = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if proc is not None:
-        values = [None if v is None else proc(v) for v in values]
-    return values
-
-
 def _delete_ids(table: sa.Table, ids: list[int]) -> None:
     for i in range(0, len(ids), 500):
         db.session.execute(sa.delete(table).where(table.c.id.in_(ids[i:i + 500])))
 
 
-def _merge_and_write(items: list[tuple[int, Parsed]], kind: _Kind, standards: Standards, stations: pd.DataFrame,
-                     reports: dict[int, FileReport]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Keep one value per key across the new files and the database, by precedence, and write.
+def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
+                 reports: dict[int, FileReport]) -> pd.DataFrame | None:
+    """Keep one city-daily value per (city, date) across the new files and the database, by
+    precedence, and write; returns the keys written.
 
     For each key the value of highest precedence wins; between equal precedence the later file
     wins (a corrected re-publication replaces the old one). A winning value equal to the stored
-    one changes nothing. Returns the stored rows of every touched day afterwards (hourly only)
-    and the keys written.
+    one changes nothing.
     """
     if not items:
-        return None, None
-    key, table, values = kind.key, kind.table, list(kind.values)
+        return None
+    key, table, values = "date", AirDaily.__table__, list(DAILY_VALUES)
     frames = []
     for order, (idx, p) in enumerate(items, start=1):
         r = p.rows.drop(columns=["line"])
@@ -287,14 +280,11 @@ def _merge_and_write(items: list[tuple[int, Parsed]], kind: _Kind, standards: St
         r["_idx"] = idx
         frames.append(r)
     new = pd.concat(frames, ignore_index=True)
-    new = _with_hourly_aqi(new, standards) if key == "time" else _with_daily_aqi(new, standards)
+    new = _with_daily_aqi(new, standards)
     day = new[key].dt.normalize()
     lo, hi = day.min(), day.max() + pd.Timedelta(days=1)
     codes = set(new["station"])
-    if key == "time":  # city means need every station of the touched cities
-        cities = set(stations.loc[stations["code"].isin(codes), "city"])
-        codes |= set(stations.loc[stations["city"].isin(cities), "code"])
-    bound = (lambda t: t.to_pydatetime()) if key == "time" else (lambda t: t.date())
+    bound = (lambda t: t.date())
     cols = [table.c.id, table.c.station, table.c[key], table.c.source, table.c.precedence,
             *[table.c[c] for c in values]]
     existing = _frame(sa.select(*cols).where(
@@ -325,7 +315,7 @@ def _merge_and_write(items: list[tuple[int, Parsed]], kind: _Kind, standards: St
     multi = cand.loc[counts.to_numpy() > 1, [*key_cols, "_idx", "source"]]
     if not multi.empty:
         pairs = multi.merge(multi, on=key_cols)
-        pairs = pairs[(pairs["_idx_x"] >= 0) & (pairs["source_x"] != pairs["source_y"])]
+        pairs = pairs[(pairs["_idx_x"] >= 0) & (pairs["_idx_x"] != pairs["_idx_y"])]
         for (idx, src), n in pairs.groupby(["_idx_x", "source_y"]).size().items():
             reports[int(idx)].overlaps[str(src)] = int(n)
     lost = is_new & ~winner.to_numpy()
@@ -337,38 +327,14 @@ def _merge_and_write(items: list[tuple[int, Parsed]], kind: _Kind, standards: St
         fr.unchanged = int((mine & same & winner.to_numpy()).sum())
         fr.imported = int((mine & write).sum())
     written = cand.loc[write].drop(columns=[c for c in cand.columns if c.endswith("_stored")])
-    now_ = datetime.now()
     # Every file was validated completely before this point, so a bad file never reaches the
     # database. The valid files of one run are written in one transaction (rolled back whole if
     # the database fails), sorted by key so that index inserts stay sequential.
     _delete_ids(table, [int(i) for i in replaced_ids])
     out = written.drop(columns=["_idx", "_order"]).sort_values(key_cols, kind="stable")
-    if key == "date":
-        out = out.assign(kind="city")
-    _insert(table, out)
-    for idx, p in items:
-        fr = reports[idx]
-        db.session.add(AirImport(
-            file_name=p.path.name, sha256=p.sha256, layout=p.layout, imported_at=now_,
-            rows_read=p.rows_read, rows_imported=fr.imported, rows_unchanged=fr.unchanged,
-            rows_skipped=sum(p.skipped.values()), overlaps=sum(fr.overlaps.values()), summary=fr.line(),
-        ))
-    touched = written[key_cols]
-    if key != "time":
-        return None, touched
-    # Stored hourly rows of the touched days after this import, for the derived values.
-    kept = existing[~existing["id"].isin(set(replaced_ids.tolist()))]
-    combined = pd.concat([kept[["station", "time", *POLLUTANTS]], written[["station", "time", *POLLUTANTS]]],
-                         ignore_index=True)
-    return combined, touched
-
-
-INT_COLUMNS = ("aqi", "aqi_published", "level", "hours", "precedence")
-
-
-def _with_hourly_aqi(rows: pd.DataFrame, standards: Standards) -> pd.DataFrame:
-    """Recomputed hourly AQI, level, primary pollutants and the standard version of each row."""
-    return _with_aqi(rows, standards, "time", hourly_aqi)
+    insert(table, out.assign(kind="city"))
+    _log_imports(items, reports)
+    return written[key_cols]
 
 
 def _with_daily_aqi(rows: pd.DataFrame, standards: Standards) -> pd.DataFrame:
@@ -408,48 +374,48 @@ def _with_aqi(rows: pd.DataFrame, standards: Standards, key: str, compute) -> pd
     return out
 
 
-def update_derived(standards: Standards, stations: pd.DataFrame, hourly: pd.DataFrame | None,
-                   touched_hours: pd.DataFrame | None, touched_days: pd.DataFrame | None) -> tuple[int, int]:
+def update_derived(standards: Standards, stations: pd.DataFrame, grid: hours.HourGrid | None,
+                   touched_days: pd.DataFrame | None) -> tuple[int, int]:
     """Recompute station days, city days (means over stations) and annual values an import touched.
 
-    `hourly` holds every stored hourly row of the touched days (all stations of the touched
-    cities), so nothing is read back from the database.
+    `grid` holds the stored hours of the touched station-days and the same days of every station
+    of the touched cities, so nothing is read back from the database.
     """
     rules = standards.rules
     n_days = 0
     annual_keys: set[tuple[str, int]] = set()
-    if touched_hours is not None and not touched_hours.empty and hourly is not None:
-        touched = pd.DataFrame({"station": touched_hours["station"].to_numpy(),
-                                "date": touched_hours["time"].dt.normalize().to_numpy()}).drop_duplicates()
-        codes = set(touched["station"])
-        station_daily = assess.daily_from_hourly(hourly[hourly["station"].isin(codes)], rules)
-        station_daily = _only(station_daily, touched)
-        city_of = dict(zip(stations["code"], stations["city"]))
-        touched_city = touched.assign(station=touched["station"].map(city_of)).dropna().drop_duplicates()
-        city_daily = assess.daily_from_hourly(assess.city_hourly(hourly, stations), rules)
-        city_daily = _only(city_daily, touched_city)
-        n_days += _write_derived_days(station_daily, "station", standards)
-        n_days += _write_derived_days(city_daily, "city", standards)
+    fresh: list[pd.DataFrame] = []  # daily rows just written, so annual values need not read them back
+    if grid is not None and grid.touched.any():
+        rows = np.flatnonzero(grid.touched)
+        values = grid.obs[rows][:, :, :len(POLLUTANTS)].transpose(0, 2, 1)
+        station_daily = assess.daily_from_grid(values, rules)
+        station_daily.insert(0, "date", _dates(grid.day[rows]))
+        station_daily.insert(0, "station", [grid.codes[s] for s in grid.station[rows]])
+        cities, days, means = hours.city_means(grid, stations, rows)
+        city_daily = assess.daily_from_grid(means.transpose(0, 2, 1), rules)
+        city_daily.insert(0, "date", _dates(days))
+        city_daily.insert(0, "station", cities)
+        written = [_write_derived_days(station_daily, "station", standards),
+                   _write_derived_days(city_daily, "city", standards)]
+        n_days += sum(len(w) for w in written)
+        fresh.extend(written)
         for frame in (station_daily, city_daily):
-            annual_keys |= set(zip(frame["station"], pd.to_datetime(frame["date"]).dt.year))
+            annual_keys |= set(zip(frame["station"], frame["date"].dt.year))
     if touched_days is not None and not touched_days.empty:
         annual_keys |= set(zip(touched_days["station"], pd.to_datetime(touched_days["date"]).dt.year))
-    return n_days, _write_annual(annual_keys, standards)
+    return n_days, _write_annual(annual_keys, standards, pd.concat(fresh, ignore_index=True) if fresh else None)
 
 
-def _only(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """Rows of `frame` whose (station, date) is in `keys`."""
-    if frame.empty:
-        return frame
-    k = keys.assign(date=pd.to_datetime(keys["date"]), _hit=True)
-    m = frame.assign(date=pd.to_datetime(frame["date"])).merge(k, on=["station", "date"], how="left")
-    return m[m["_hit"].fillna(False).astype(bool)].drop(columns="_hit").reset_index(drop=True)
+def _dates(day_numbers: np.ndarray) -> pd.Series:
+    return pd.Series(np.datetime64("1970-01-01", "D") + np.asarray(day_numbers).astype("timedelta64[D]"),
+                     dtype="datetime64[ns]")
 
 
-def _write_derived_days(daily: pd.DataFrame, kind: str, standards: Standards) -> int:
-    """Store days computed from hourly data, never over a value a city file published."""
+def _write_derived_days(daily: pd.DataFrame, kind: str, standards: Standards) -> pd.DataFrame:
+    """Store days computed from hourly data, never over a value a city file published; returns the
+    rows written."""
     if daily.empty:
-        return 0
+        return daily
     daily = daily.rename(columns={"hours_pm25": "hours"}).drop(columns=["o3_1h_max"], errors="ignore").copy()
     daily["date"] = pd.to_datetime(daily["date"])
     rows = _with_daily_aqi(daily, standards)
@@ -467,8 +433,8 @@ def _write_derived_days(daily: pd.DataFrame, kind: str, standards: Standards) ->
         higher = m["precedence"].fillna(-1).to_numpy() > PRECEDENCE["stations"]
         _delete_ids(t, [int(x) for x in m.loc[~higher & m["id"].notna(), "id"]])
         rows = rows.loc[~higher]
-    _insert(t, rows)
-    return len(rows)
+    insert(t, rows)
+    return rows
 
 
 def _read_daily(keys: set[tuple[str, int]]) -> pd.DataFrame:
@@ -483,11 +449,38 @@ def _read_daily(keys: set[tuple[str, int]]) -> pd.DataFrame:
     return df
 
 
-def _write_annual(keys: set[tuple[str, int]], standards: Standards) -> int:
+def _stored_day_counts(keys: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    t = AirDaily.__table__
+    year = sa.extract("year", t.c.date)
+    years = [y for _, y in keys]
+    stmt = (sa.select(t.c.station, year, sa.func.count())
+            .where(t.c.station.in_(sorted({s for s, _ in keys})), t.c.date >= date(min(years), 1, 1),
+                   t.c.date <= date(max(years), 12, 31))
+            .group_by(t.c.station, year))
+    return {(s, int(y)): int(n) for s, y, n in db.session.execute(stmt)}
+
+
+def _write_annual(keys: set[tuple[str, int]], standards: Standards, fresh: pd.DataFrame | None = None) -> int:
+    """Recompute the annual values of `keys` ((station, year)) from their stored days.
+
+    `fresh` holds daily rows this run has just written; when they are every stored day of those
+    years (same count per key: one row per station and date), they are used as they are instead
+    of being read back.
+    """
     if not keys:
         return 0
     keys = {(s, int(y)) for s, y in keys}
-    daily = _read_daily(keys)
+    daily = None
+    if fresh is not None and not fresh.empty:
+        f = fresh.assign(date=pd.to_datetime(fresh["date"]))
+        mine = f.groupby([f["station"], f["date"].dt.year]).size()
+        stored = _stored_day_counts(keys)
+        if all(int(mine.get(k, 0)) == stored.get(k, 0) for k in keys):
+            daily = f[["station", "kind", "date", *assess.DAILY_COLUMNS, "aqi", "level"]].copy()
+            for c in [*assess.DAILY_COLUMNS, "aqi", "level"]:
+                daily[c] = daily[c].astype("float64")
+    if daily is None:
+        daily = _read_daily(keys)
     t = AirAnnual.__table__
     by_station: dict[str, list[int]] = {}
     for s, y in keys:
@@ -508,20 +501,24 @@ def _write_annual(keys: set[tuple[str, int]], standards: Standards) -> int:
     ann["standard"] = [standards.for_day(d).name for d in ann["last_date"]]
     for c in ("first_date", "last_date"):
         ann[c] = pd.to_datetime(ann[c])
-    _insert(t, ann)
+    insert(t, ann)
     return len(ann)
 
 
 def recompute_all(standards: Standards, stations: pd.DataFrame) -> tuple[int, int]:
     """Rebuild every recomputed and derived value (after a standard is added or a rule changes)."""
-    h, d = AirHourly.__table__, AirDaily.__table__
-    hourly = _frame(sa.select(h.c.id, h.c.station, h.c.time, *[h.c[c] for c in HOURLY_VALUES]))
-    if not hourly.empty:
-        hourly["time"] = pd.to_datetime(hourly["time"])
-        for c in HOURLY_VALUES:
-            hourly[c] = hourly[c].astype("float64")
-        res = _with_hourly_aqi(hourly, standards)
-        _update_by_id(h, res, ["aqi", "level", "primary", "standard"])
+    d = AirDaily.__table__
+    grid = hours.load_grid(list(stations["code"]))
+    if len(grid.day):
+        grid.touched[:] = True
+        rows = np.arange(len(grid.day))
+        aqi, level, mask, standard = hours.recomputed(grid, rows, standards)
+        blobs = packing.pack_recomputed(aqi, level, mask)
+        t = AirHourDay.__table__
+        db.session.execute(
+            sa.update(t).where(t.c.id == sa.bindparam("i")).values(recomputed=sa.bindparam("r"),
+                                                                   standard=sa.bindparam("s")),
+            [{"i": int(i), "r": b, "s": s} for i, b, s in zip(grid.row_id, blobs, standard)])
     days = _frame(sa.select(d.c.id, d.c.station, d.c.date, *[d.c[c] for c in DAILY_VALUES]).where(
         d.c.precedence > PRECEDENCE["stations"]))
     if not days.empty:
@@ -532,10 +529,8 @@ def recompute_all(standards: Standards, stations: pd.DataFrame) -> tuple[int, in
         _update_by_id(d, res, ["aqi", "level", "primary", "standard", "valid"])
     db.session.execute(sa.delete(d).where(d.c.precedence <= PRECEDENCE["stations"]))
     db.session.execute(sa.delete(AirAnnual.__table__))
-    touched_hours = hourly[["station", "time"]] if not hourly.empty else None
     touched_days = days[["station", "date"]] if not days.empty else None
-    combined = hourly[["station", "time", *POLLUTANTS]] if not hourly.empty else None
-    result = update_derived(standards, stations, combined, touched_hours, touched_days)
+    result = update_derived(standards, stations, grid if len(grid.day) else None, touched_days)
     db.session.add(AirImport(file_name="(recompute)", sha256="recompute-" + datetime.now().isoformat(),
                              layout="recompute", imported_at=datetime.now(), rows_read=0, rows_imported=0,
                              rows_unchanged=0, rows_skipped=0, overlaps=0,

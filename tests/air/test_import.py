@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cleanair.air import service
-from cleanair.air.models import AirDaily, AirHourly, AirImport
+from cleanair.air.models import AirDaily, AirImport
 from cleanair.air.store import import_paths
 from cleanair.domain.air.importers import ImportFailed, read_any
 from cleanair.extensions import db
@@ -30,6 +30,11 @@ def full_hour(hour: int, pm25: str = "40", extra: dict | None = None) -> list[st
     vals = {"AQI": "57", "PM2.5": pm25, "PM10": "60", "SO2": "5", "SO2_24h": "6", "NO2": "30", "CO": "0.8", "O3": "50"}
     vals.update(extra or {})
     return [f"{hour},{t},{v},{v},{v}" for t, v in vals.items()]
+
+
+def _hours(app) -> int:
+    with app.app_context():
+        return service.stored_hour_count()
 
 
 def _import(app, *paths: Path, city=None):
@@ -105,7 +110,7 @@ def test_a_bad_file_imports_nothing_and_a_reimport_changes_nothing(tmp_path):
     report = _import(app, good, bad)
     assert [f.status for f in report.files] == ["imported", "failed"]
     assert "line 9" in report.files[1].errors[0] and "negative" in report.files[1].errors[0]
-    assert _count(app, AirHourly) == 48
+    assert _hours(app) == 48
     with app.app_context():
         version = service.data_version()
         days = _count(app, AirDaily)
@@ -118,7 +123,7 @@ def test_a_bad_file_imports_nothing_and_a_reimport_changes_nothing(tmp_path):
     copy.write_text(good.read_text("utf-8") + "\n", encoding="utf-8")
     third = _import(app, copy)
     assert third.files[0].imported == 0 and third.files[0].unchanged == 48
-    assert _count(app, AirHourly) == 48
+    assert _hours(app) == 48
     with app.app_context():
         assert service.data_version() == version
 
@@ -166,3 +171,36 @@ def test_cli_import_reports_a_summary(tmp_path):
     bad.write_text("hello\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["aq", "import", str(bad)])
     assert result.exit_code == 1 and "x.csv: line 1: unknown layout" in result.output
+
+
+def test_hours_of_one_day_from_two_files_and_two_runs_make_one_valid_day(tmp_path):
+    """HAND-MADE files: the morning and the afternoon of 2021-01-05 arrive separately; the day's
+    mean needs both (20 hours), each hour keeps the file it came from, and an equal-precedence
+    correction imported later replaces just its hour."""
+    app = make_app(tmp_path)
+    morning = tmp_path / "china_sites_20210105.csv"
+    morning.write_text(wide([r for h in range(12) for r in full_hour(h, pm25="30")]), encoding="utf-8")
+    afternoon = tmp_path / "later" / "china_sites_20210105.csv"
+    afternoon.parent.mkdir()
+    afternoon.write_text(wide([r for h in range(12, 24) for r in full_hour(h, pm25="50")]), encoding="utf-8")
+    first = _import(app, morning)
+    assert first.files[0].imported == 24 and _hours(app) == 24
+    with app.app_context():
+        assert service.daily_rows("1162A")[0]["pm25"] is None  # 12 hours: not a valid daily mean
+    second = _import(app, afternoon)
+    assert second.files[0].imported == 24 and not second.files[0].overlaps and _hours(app) == 48
+    with app.app_context():
+        day = service.daily_rows("1162A")[0]
+        assert day["pm25"] == 40 and day["valid"]
+        hours = {h["time"].hour: h for h in service.station_hours("1162A", 24)}
+        assert hours[3]["source"] == morning.name and hours[3]["pm25"] == 30 and hours[15]["pm25"] == 50
+    fix = tmp_path / "fix" / "china_sites_20210105.csv"
+    fix.parent.mkdir()
+    fix.write_text(wide(full_hour(15, pm25="74")), encoding="utf-8")
+    third = _import(app, fix)
+    f = third.files[0]
+    assert f.imported == 2 and f.unchanged == 0 and f.overlaps == {afternoon.name: 2}
+    with app.app_context():
+        hours = {h["time"].hour: h for h in service.station_hours("1162A", 24)}
+        assert hours[15]["pm25"] == 74 and hours[14]["pm25"] == 50 and _hours(app) == 48
+        assert service.daily_rows("1162A")[0]["pm25"] == 41  # (12·30 + 11·50 + 74) / 24 = 41.0

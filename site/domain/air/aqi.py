@@ -26,35 +26,56 @@ def iaqi(conc: np.ndarray | pd.Series, breakpoints: tuple[float, ...], scale: tu
     c = np.asarray(conc, dtype="float64")
     bp = np.asarray(breakpoints, dtype="float64")
     sc = np.asarray(scale[: len(bp)], dtype="float64")
-    hi = np.clip(np.searchsorted(bp, c, side="left"), 1, len(bp) - 1)
-    lo = hi - 1
+    slope = np.diff(sc) / np.diff(bp)
+    # NaN sorts last, so missing values pick the top segment and stay NaN through the arithmetic.
+    lo = np.clip(np.searchsorted(bp, c, side="left") - 1, 0, len(bp) - 2)
+    out = slope[lo] * (c - bp[lo]) + sc[lo]
     with np.errstate(invalid="ignore"):
-        out = (sc[hi] - sc[lo]) / (bp[hi] - bp[lo]) * (c - bp[lo]) + sc[lo]
-    above = c > bp[-1]
-    out = np.where(above, 500.0 if cap else np.nan, out)
-    out = np.where(np.isnan(c) | (c < 0), np.nan, out)
+        out[c > bp[-1]] = 500.0 if cap else np.nan
+        out[c < 0] = np.nan
     return out
 
 
-def _aqi_from_iaqis(parts: dict[str, np.ndarray], standard: Standard) -> pd.DataFrame:
-    """AQI (ceiling of the max IAQI; NaN unless all six IAQIs exist), level and primary pollutants."""
+# Primary pollutants as a bit mask (bit i = POLLUTANTS[i]), so that a year of hours can be
+# stored and compared as small integers; `primary_names` turns a mask back into names.
+PRIMARY_BITS = {p: 1 << i for i, p in enumerate(POLLUTANTS)}
+_MASK_NAMES = [tuple(p for p in POLLUTANTS if m & PRIMARY_BITS[p]) for m in range(1 << len(POLLUTANTS))]
+_MASK_TEXT = np.array([",".join(n) for n in _MASK_NAMES], dtype=object)
+
+
+def primary_names(mask: int | None) -> tuple[str, ...]:
+    """Pollutant names of a primary-pollutant bit mask (empty for None or 0)."""
+    return _MASK_NAMES[int(mask)] if mask else ()
+
+
+def primary_text(masks: np.ndarray) -> np.ndarray:
+    """Comma-joined names ("pm25,o3") of many masks at once."""
+    return _MASK_TEXT[np.asarray(masks, dtype=np.int64)]
+
+
+def aqi_from_iaqis(parts: dict[str, np.ndarray], standard: Standard) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """AQI (ceiling of the max IAQI; NaN unless all six IAQIs exist), level (NaN when no AQI) and
+    the primary-pollutant mask (0 when AQI ≤ 50 or none), as arrays."""
     names = list(parts)
-    mat = np.column_stack([np.round(parts[k], _NOISE_DECIMALS) for k in names])
-    complete = ~np.isnan(mat).any(axis=1)
+    mat = np.round(np.stack([np.asarray(parts[k], dtype="float64") for k in names]), _NOISE_DECIMALS)
+    np.ceil(mat, out=mat)
+    top = mat.max(axis=0)  # NaN as soon as one IAQI is missing: no AQI without all six
+    mask = np.zeros(top.shape, dtype=np.int64)
     with np.errstate(invalid="ignore"):
-        top = np.where(complete, np.ceil(np.nanmax(np.where(np.isnan(mat), -1, mat), axis=1)), np.nan)
-    ceiled = np.ceil(mat)
-    # HJ 633: when AQI > 50, the pollutant(s) with the largest IAQI are primary (ties all count).
-    is_primary = (ceiled == top[:, None]) & (top[:, None] > 50)
-    primary = np.full(len(top), "", dtype=object)
-    for j, name in enumerate(names):
-        hit = is_primary[:, j]
-        if hit.any():
-            primary[hit] = np.where(primary[hit] == "", name, primary[hit] + "," + name)
+        # HJ 633: when AQI > 50, the pollutant(s) with the largest IAQI are primary (ties all count).
+        counts = top > 50
+        for j, name in enumerate(names):
+            mask[(mat[j] == top) & counts] |= PRIMARY_BITS[name]
     bounds = np.asarray(standard.level_bounds, dtype="float64")
-    level = np.where(np.isnan(top), np.nan, np.searchsorted(bounds, top, side="left") + 1.0)
-    out = pd.DataFrame({"aqi": top, "level": level, "primary": primary})
-    for k in names:
+    level = np.searchsorted(bounds, top, side="left") + 1.0
+    level[np.isnan(top)] = np.nan
+    return top, level, mask
+
+
+def _aqi_from_iaqis(parts: dict[str, np.ndarray], standard: Standard) -> pd.DataFrame:
+    top, level, mask = aqi_from_iaqis(parts, standard)
+    out = pd.DataFrame({"aqi": top, "level": level, "primary": primary_text(mask)})
+    for k in parts:
         out["iaqi_" + k] = parts[k]
     return out
 
@@ -65,23 +86,32 @@ def hourly_aqi(frame: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     PM2.5 and PM10 use the 1-h concentration on the 24-h breakpoints, as the publisher does;
     SO2 above the last 1-h breakpoint (800) falls back to the 24-h table with `so2_24h`.
     """
-    b, s = standard.breakpoints, standard.iaqi
-    so2 = iaqi(frame["so2"], b["so2_1h"], s, cap=False)
-    if "so2_24h" in frame:
-        fallback = iaqi(frame["so2_24h"], b["so2_24h"], s)
-        so2 = np.where(np.isnan(so2) & (np.asarray(frame["so2"], dtype="float64") > b["so2_1h"][-1]),
-                       fallback, so2)
-    parts = {
-        "pm25": iaqi(frame["pm25"], b["pm25_24h"], s),
-        "pm10": iaqi(frame["pm10"], b["pm10_24h"], s),
-        "so2": so2,
-        "no2": iaqi(frame["no2"], b["no2_1h"], s),
-        "co": iaqi(frame["co"], b["co_1h"], s),
-        "o3": iaqi(frame["o3"], b["o3_1h"], s),
-    }
-    out = _aqi_from_iaqis(parts, standard)
+    out = _aqi_from_iaqis(hourly_iaqis(frame, standard), standard)
     out.index = frame.index
     return out
+
+
+def hourly_iaqis(values, standard: Standard) -> dict[str, np.ndarray]:
+    """IAQI of each pollutant for hourly values (a frame, or a mapping of name -> array)."""
+    b, s = standard.breakpoints, standard.iaqi
+    so2 = iaqi(values["so2"], b["so2_1h"], s, cap=False)
+    if "so2_24h" in values:
+        fallback = iaqi(values["so2_24h"], b["so2_24h"], s)
+        so2 = np.where(np.isnan(so2) & (np.asarray(values["so2"], dtype="float64") > b["so2_1h"][-1]),
+                       fallback, so2)
+    return {
+        "pm25": iaqi(values["pm25"], b["pm25_24h"], s),
+        "pm10": iaqi(values["pm10"], b["pm10_24h"], s),
+        "so2": so2,
+        "no2": iaqi(values["no2"], b["no2_1h"], s),
+        "co": iaqi(values["co"], b["co_1h"], s),
+        "o3": iaqi(values["o3"], b["o3_1h"], s),
+    }
+
+
+def hourly_aqi_arrays(values, standard: Standard) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`hourly_aqi` without a frame: (aqi, level, primary mask) arrays, for bulk imports."""
+    return aqi_from_iaqis(hourly_iaqis(values, standard), standard)
 
 
 def daily_aqi(frame: pd.DataFrame, standard: Standard) -> pd.DataFrame:

@@ -14,6 +14,7 @@ A file with any error yields no rows at all (the caller imports nothing from it)
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,35 +204,343 @@ def read_china_sites(path: Path, stations: set[str]) -> Parsed:
 
 
 def read_china_sites_batch(paths: list[Path], stations: set[str]) -> list[Parsed | ImportFailed]:
-    """Many wide files at once: each is read and validated on its own (its own messages, its own
-    result), but the reshaping runs once over all of them, which keeps a year of daily files fast."""
+    """Many wide files at once; each gets exactly the result and messages it gets when read alone.
+
+    Reading and validating is done for many files at a time: files whose bytes are plainly clean
+    are parsed together (one `pd.read_csv` per distinct header); the others are parsed one by one,
+    as a single-file read parses them. Both are then validated and reshaped with numpy over all
+    files at once. A file with anything to report, or anything else out of the ordinary, is
+    finished by `_reshape_wide` on its own, so its messages never depend on the rest of the batch.
+    """
     paths = [Path(p) for p in paths]
     results: list[Parsed | ImportFailed | None] = [None] * len(paths)
-    errors: dict[int, list[str]] = {}
-    frames, meta = [], []
+    digests: dict[int, str] = {}
+    one_by_one: list[int] = []
+    chunk: list[_CleanFile] = []
+    size = 0
     for f, path in enumerate(paths):
         try:
-            raw = pd.read_csv(path, encoding="utf-8-sig")
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            results[f] = ImportFailed(path, [f"{path}: cannot parse as CSV: {exc}"])
+            data = path.read_bytes()
+        except OSError:
+            one_by_one.append(f)  # pandas raises or reports it below, as it always did
             continue
-        missing = [c for c in ("date", "hour", "type") if c not in raw.columns]
-        if missing:
-            results[f] = ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
+        digests[f] = hashlib.sha256(data).hexdigest()
+        clean = _clean_file(f, data)
+        if clean is None:
+            one_by_one.append(f)
             continue
-        ours = [c for c in raw.columns[3:] if c in stations]
-        meta.append((f, len(raw.columns) - 3 - len(ours), ours))
-        if len(ours) != len(raw.columns) - 3:
-            raw = raw[["date", "hour", "type", *ours]]
-        frames.append(raw)
-    if frames:
-        big = pd.concat(frames, ignore_index=True, sort=False)
-        files = np.repeat(np.array([m[0] for m in meta]), [len(fr) for fr in frames])
-        lines = np.concatenate([np.arange(2, len(fr) + 2) for fr in frames])
-        _reshape_wide(big, files, lines, paths, meta, errors, results)
-    for f, msgs in errors.items():
-        results[f] = ImportFailed(paths[f], msgs)
+        chunk.append(clean)
+        size += len(data)
+        # Bounded so that a year of full-country files (~1,900 stations each) is not held at once.
+        if size >= _FAST_CHUNK_BYTES:
+            _read_clean_files(chunk, paths, stations, digests, results, one_by_one)
+            chunk, size = [], 0
+    if chunk:
+        _read_clean_files(chunk, paths, stations, digests, results, one_by_one)
+    _read_one_by_one(sorted(one_by_one), paths, stations, digests, results)
     return results  # type: ignore[return-value]
+
+
+_BOM = b"\xef\xbb\xbf"
+_FAST_CHUNK_BYTES = 32 * 2**20
+_CLEAN_HEADER = re.compile(rb"date,hour,type(?:,[0-9A-Za-z]+)+")
+# Every byte of a clean body: digits, separators and the letters of the type names. Excluding
+# quotes, spaces, signs, exponents and non-ASCII leaves nothing that pandas could read differently
+# in one big parse than in a parse of the file alone.
+_CLEAN_BODY_BYTES = bytes(sorted(set(b"0123456789,.\n" + "".join(WIDE_KNOWN_TYPES).encode())))
+_TYPE_ORDER = sorted(WIDE_KNOWN_TYPES)
+_WIDE_FIELDS = ["aqi", *HOURLY_FIELDS]
+_HOUR_NS = 3600 * 10**9
+# Integers above this are not exact as float64 (a file alone may hold them as int64 or text).
+_EXACT_FLOAT = 2.0**53
+
+
+@dataclass
+class _CleanFile:
+    index: int
+    header: bytes
+    body: bytes  # LF line ends, ends with a newline
+    n_rows: int
+
+
+@dataclass
+class _WideRows:
+    """The rows of one or more wide files with the same station columns, as plain arrays."""
+
+    files: list[int]  # batch indexes, in row order
+    counts: np.ndarray  # rows per file
+    date: np.ndarray  # int64
+    hour: np.ndarray  # int64
+    type_id: np.ndarray  # index in _TYPE_ORDER; -1 for an unknown type
+    field: np.ndarray  # index in _WIDE_FIELDS; -1 for a type that is not imported
+    values: np.ndarray  # float64, one column per station of `ours`
+    ours: list[str]
+    others: int
+
+
+def _type_ids(types: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's index in _TYPE_ORDER (-1: unknown) and in _WIDE_FIELDS (-1: not imported)."""
+    if isinstance(types.dtype, pd.CategoricalDtype):
+        codes, names = types.cat.codes.to_numpy(), types.cat.categories
+    else:
+        codes, names = pd.factorize(types)
+    # One extra entry so that code -1 (an empty type cell) looks up -1.
+    tid_of = np.array([*(_TYPE_ORDER.index(c) if c in WIDE_KNOWN_TYPES else -1 for c in names), -1])
+    k_of = np.array([*(_WIDE_FIELDS.index(WIDE_TYPES[c]) if c in WIDE_TYPES else -1 for c in names), -1])
+    return tid_of[codes], k_of[codes]
+
+
+def _clean_file(index: int, data: bytes) -> _CleanFile | None:
+    """The file split into header and body when plainly clean, else None (parsed on its own)."""
+    text = data[3:] if data.startswith(_BOM) else data
+    if b"\r" in text:
+        # CRLF reads like LF; a CR on its own is a line break of its own to pandas.
+        if text.count(b"\r") != text.count(b"\r\n"):
+            return None
+        text = text.replace(b"\r\n", b"\n")
+    end = text.find(b"\n")
+    if end < 0:
+        return None
+    header, body = text[:end], text[end + 1:]
+    if not body or not _CLEAN_HEADER.fullmatch(header) or body.translate(None, _CLEAN_BODY_BYTES):
+        return None
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    # A first row wider than the header makes pandas use its first cells as the index. (Wider
+    # rows further down are a ParserError of the joint parse; narrower ones are padded with
+    # empty cells there just as in a parse of the file alone.)
+    if body[:body.index(b"\n")].count(b",") != header.count(b","):
+        return None
+    return _CleanFile(index, header, body, body.count(b"\n"))
+
+
+def _read_clean_files(files: list[_CleanFile], paths: list[Path], stations: set[str], digests: dict[int, str],
+                      results: list, one_by_one: list[int]) -> None:
+    groups: dict[bytes, list[_CleanFile]] = {}
+    for cf in files:
+        groups.setdefault(cf.header, []).append(cf)
+    for header, group in groups.items():
+        cols = header.decode("ascii").split(",")
+        ours = [c for c in cols[3:] if c in stations]
+        if len(set(cols)) != len(cols) or not ours:
+            one_by_one.extend(cf.index for cf in group)
+            continue
+        for part, frame in _parse_clean(group, cols, ours, one_by_one):
+            type_id, field = _type_ids(frame["type"])
+            rows = _WideRows([cf.index for cf in part], np.array([cf.n_rows for cf in part]),
+                             frame["date"].to_numpy(), frame["hour"].to_numpy(), type_id, field,
+                             frame[ours].to_numpy(dtype="float64"), ours, len(cols) - 3 - len(ours))
+            for f in _finish_wide(rows, paths, digests, results):
+                results[f] = _read_wide_alone(paths[f], stations)
+
+
+def _parse_clean(group: list[_CleanFile], cols: list[str], ours: list[str],
+                 one_by_one: list[int]) -> list[tuple[list[_CleanFile], pd.DataFrame]]:
+    """One parse of the group's bodies; when pandas objects, halves until the culprits are found."""
+    try:
+        frame = _parse_bodies(group, cols, ours)
+    except Exception:  # noqa: BLE001 - whatever it is, the culprit is parsed on its own later
+        frame = None
+    if frame is not None and len(frame) != sum(cf.n_rows for cf in group):
+        # pandas skips blank lines, which the joint parse cannot tell apart. Searched for only
+        # now: looking through every body first costs about a tenth of the parse.
+        blank = {cf.index for cf in group if cf.body.startswith(b"\n") or b"\n\n" in cf.body}
+        if blank:
+            one_by_one.extend(sorted(blank))
+            rest = [cf for cf in group if cf.index not in blank]
+            return _parse_clean(rest, cols, ours, one_by_one) if rest else []
+        frame = None
+    if frame is not None:
+        return [(group, frame)]
+    if len(group) == 1:
+        one_by_one.append(group[0].index)
+        return []
+    mid = len(group) // 2
+    return _parse_clean(group[:mid], cols, ours, one_by_one) + _parse_clean(group[mid:], cols, ours, one_by_one)
+
+
+def _parse_bodies(group: list[_CleanFile], cols: list[str], ours: list[str]) -> pd.DataFrame | None:
+    """The group's rows, or None when a column is not what a clean file gives."""
+    body = b"".join(cf.body for cf in group)
+    others = len(cols) - 3 - len(ours)
+    if others:
+        # usecols silences pandas' "expected N fields" error, so the fields are counted here.
+        width = len(cols) - 1
+        if any(line.count(b",") != width for line in body.split(b"\n")[:-1]):
+            return None
+    dtype: dict[str, str] = {c: "float64" for c in ours}
+    dtype["type"] = "category"
+    # date and hour are inferred, not forced: int64 would quietly accept "1.0", which a file
+    # read alone holds as a float (and reports as a bad date).
+    frame = pd.read_csv(io.BytesIO(body), header=None, names=cols, dtype=dtype,
+                        usecols=["date", "hour", "type", *ours] if others else None)
+    if (not isinstance(frame.index, pd.RangeIndex) or frame["date"].dtype != "int64"
+            or frame["hour"].dtype != "int64"):
+        return None
+    return frame
+
+
+def _read_one_by_one(files: list[int], paths: list[Path], stations: set[str], digests: dict[int, str],
+                     results: list) -> None:
+    """Files that could not be parsed together, each parsed exactly as a single-file read parses
+    it. Those whose columns come out with a clean file's types are still validated together."""
+    pool: dict[tuple[tuple[str, ...], int], list[_WideRows]] = {}
+    raws: dict[int, tuple[pd.DataFrame, int, list[str]]] = {}
+    for f in files:
+        parsed = _parse_wide_alone(paths[f], stations)
+        if isinstance(parsed, ImportFailed):
+            results[f] = parsed
+            continue
+        raw, others, ours = parsed
+        raws[f] = parsed
+        kinds = [t.kind for t in raw.dtypes]
+        if (list(raw.columns[:3]) != ["date", "hour", "type"] or not ours or kinds[:2] != ["i", "i"]
+                or any(kind not in "iuf" for kind in kinds[3:])):
+            results[f] = _reshape_alone(paths[f], *parsed)
+            continue
+        type_id, field = _type_ids(raw["type"])
+        pool.setdefault((tuple(ours), others), []).append(_WideRows(
+            [f], np.array([len(raw)]), raw["date"].to_numpy(), raw["hour"].to_numpy(), type_id, field,
+            raw.iloc[:, 3:].to_numpy(dtype="float64", na_value=np.nan), ours, others))
+    for (ours, others), parts in pool.items():
+        rows = _WideRows([f for p in parts for f in p.files], np.concatenate([p.counts for p in parts]),
+                         *(np.concatenate([getattr(p, a) for p in parts])
+                           for a in ("date", "hour", "type_id", "field", "values")), list(ours), others)
+        for f in _finish_wide(rows, paths, digests, results):
+            results[f] = _reshape_alone(paths[f], *raws[f])
+
+
+def _read_wide_alone(path: Path, stations: set[str]) -> Parsed | ImportFailed:
+    """One wide file parsed, validated and reshaped on its own: what the fast paths reproduce."""
+    parsed = _parse_wide_alone(path, stations)
+    return parsed if isinstance(parsed, ImportFailed) else _reshape_alone(path, *parsed)
+
+
+def _parse_wide_alone(path: Path, stations: set[str]) -> tuple[pd.DataFrame, int, list[str]] | ImportFailed:
+    """The file as pandas infers it: its frame (date, hour, type and our stations), the number of
+    stations of other cities, our stations."""
+    try:
+        raw = pd.read_csv(path, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        return ImportFailed(path, [f"{path}: cannot parse as CSV: {exc}"])
+    missing = [c for c in ("date", "hour", "type") if c not in raw.columns]
+    if missing:
+        return ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
+    ours = [c for c in raw.columns[3:] if c in stations]
+    others = len(raw.columns) - 3 - len(ours)
+    if others:
+        raw = raw[["date", "hour", "type", *ours]]
+    return raw, others, ours
+
+
+def _reshape_alone(path: Path, raw: pd.DataFrame, others: int, ours: list[str]) -> Parsed | ImportFailed:
+    """`_reshape_wide` run on one file: the reference validation, messages and rows."""
+    results: list[Parsed | ImportFailed | None] = [None]
+    errors: dict[int, list[str]] = {}
+    _reshape_wide(raw, np.zeros(len(raw), dtype="int64"), np.arange(2, len(raw) + 2), [path],
+                  [(0, others, ours)], errors, results)
+    if errors:
+        return ImportFailed(path, errors[0])
+    return results[0]  # type: ignore[return-value]
+
+
+def _finish_wide(rows: _WideRows, paths: list[Path], digests: dict[int, str], results: list) -> list[int]:
+    """Validate and reshape many files' rows with numpy; files without problems get their `Parsed`.
+
+    The checks are a superset of `_reshape_wide`'s, and the rows are built the way it builds
+    them. Returns the files with anything to report (or an empty result, whose column types
+    differ): those are for `_reshape_wide` to finish on their own.
+    """
+    # Problems
+    n_files, n_s, n_f = len(rows.files), len(rows.ours), len(_WIDE_FIELDS)
+    starts = np.cumsum(rows.counts) - rows.counts
+    fidx = np.repeat(np.arange(n_files), rows.counts)
+    hour, tid, k, values = rows.hour, rows.type_id, rows.field, rows.values
+    udates, dinv = np.unique(rows.date, return_inverse=True)
+    # The conversion `_reshape_wide` makes. Before 1970 its hour key breaks (it raises), so such
+    # files are left to it.
+    days = pd.to_datetime(pd.Series(udates).astype(str), format="%Y%m%d", errors="coerce")
+    day_ok = (days.notna() & (days >= pd.Timestamp("1970-01-01"))).to_numpy()
+    day_ns = days.to_numpy().astype("datetime64[ns]").view("int64")
+    bad_row = (tid < 0) | (hour < 0) | (hour > 23) | ~day_ok[dinv]
+    n_types = len(_TYPE_ORDER)
+    per_file = len(udates) * 24 * n_types
+    # Rows already wrong are clipped into range: a clash they cause only flags their own file.
+    slot = fidx * per_file + (dinv * 24 + np.clip(hour, 0, 23)) * n_types + np.clip(tid, 0, None)
+    slot.sort()
+    dup_files = slot[1:][slot[1:] == slot[:-1]] // per_file
+    keep = k >= 0
+    limits = np.array([IMPOSSIBLE_ABOVE.get(f, np.inf) for f in _WIDE_FIELDS] + [np.inf])
+    # Impossible values of imported rows are errors; huge ones anywhere may be held differently
+    # by a file read alone (int64 or text).
+    row_limit = np.minimum(np.where(keep, limits[k], np.inf), _EXACT_FLOAT)
+    with np.errstate(invalid="ignore"):
+        # fmax/fmin: empty cells hide no value
+        bad_row |= np.fmax.reduce(values, axis=1, initial=-np.inf) > row_limit
+        bad_row |= np.fmin.reduce(values, axis=1, initial=np.inf) < 0
+    bad_file = np.zeros(n_files, dtype=bool)
+    bad_file[fidx[bad_row]] = True
+    bad_file[dup_files] = True
+
+    # Rows: one per (file, hour, station)
+    sel = np.flatnonzero(keep & ~bad_file[fidx])
+    span = len(udates) * 24
+    tkey = fidx[sel] * span + dinv[sel] * 24 + hour[sel]
+    ukeys, first, t_idx = np.unique(tkey, return_index=True, return_inverse=True)
+    n_t = len(ukeys)
+    # The row of each (field, hour); gathered field-major, so that field j of every (hour,
+    # station) is one contiguous run. Fields without a row stay empty.
+    at = np.full((n_f, n_t), -1)
+    at[k[sel], t_idx] = sel
+    flat = values.take(at.ravel(), axis=0)  # take: a few times faster than fancy indexing here
+    flat[at.ravel() < 0] = np.nan
+    flat = flat.reshape(n_f, n_t * n_s)
+    ufile = ukeys // span
+    utime = day_ns[(ukeys % span) // 24] + (ukeys % 24) * _HOUR_NS
+    first_line = sel[first] - starts[ufile] + 2
+    rfile = np.repeat(ufile, n_s)
+    empty = np.isnan(flat[:7]).all(axis=0)
+    ph = (flat[1] == 0) & (flat[2] == 0) & ~empty
+    flat[0, ph & (flat[0] == 0)] = np.nan
+    flat[1:3, ph] = np.nan
+    hours_per_file = np.bincount(ufile, minlength=n_files)
+    n_empty = np.bincount(rfile[empty], minlength=n_files)
+    n_ph = np.bincount(rfile[ph], minlength=n_files)
+    kept = np.flatnonzero(~empty)
+    rfile, ph = rfile[kept], ph[kept]
+    lines = np.repeat(first_line, n_s)[kept]
+    frame = pd.concat([
+        pd.DataFrame({"station": pd.array(rows.ours, dtype="str").take(kept % n_s),
+                      "time": np.repeat(utime, n_s)[kept].view("datetime64[ns]")}),
+        pd.DataFrame(flat.take(kept, axis=1).T, columns=["aqi_published", *HOURLY_FIELDS], copy=False),
+        pd.DataFrame({"line": lines, "primary_published": None}),
+    ], axis=1)
+
+    # Results: each file's slice of the rows
+    split = np.searchsorted(rfile, np.arange(n_files + 1))
+    left: list[int] = []
+    for g, f in enumerate(rows.files):
+        a, b = split[g], split[g + 1]
+        if bad_file[g] or a == b:
+            left.append(f)
+            continue
+        n_hours = int(hours_per_file[g])
+        skipped: dict[str, int] = {}
+        notes: list[str] = []
+        if rows.others:
+            skipped["stations of other cities"] = rows.others * n_hours
+            notes.append(f"{rows.others} stations of other cities skipped")
+        if n_empty[g]:
+            skipped["station-hours with no values"] = int(n_empty[g])
+        if n_ph[g]:
+            shown = ", ".join(str(int(x)) for x in lines[a:b][ph[a:b]][:10])
+            notes.append(f"{int(n_ph[g])} station-hours with PM2.5 = 0 and PM10 = 0 treated as missing "
+                         f"(placeholder; lines {shown})")
+        part = frame.iloc[a:b]
+        part.index = pd.RangeIndex(b - a)  # as reset_index(drop=True), at half the cost
+        results[f] = Parsed(paths[f], "china_sites", "hourly", part, (n_s + rows.others) * n_hours,
+                            digests.get(f) or sha256_of(paths[f]), skipped, notes)
+    return left
 
 
 def _reshape_wide(big: pd.DataFrame, files: np.ndarray, lines: np.ndarray, paths: list[Path],
