@@ -62,6 +62,7 @@ def test_migration_0005_converts_hourly_rows_both_ways(tmp_path):
         assert before[0]["pm25"] == 41 and before[0]["source"] == later.name
         assert before[1]["co"] is None and before[1]["aqi"] is None
         assert before[2]["aqi"] == 158 and before[2]["primary_pollutants"] == ["pm25"]
+        db.session.remove()  # end the read transaction: PostgreSQL's DROP TABLE would wait for it
         downgrade(revision="0004_history")
         with db.engine.connect() as conn:
             rows = _hourly_rows(conn)
