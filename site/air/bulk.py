@@ -78,3 +78,9 @@ def column_values(s: pd.Series, column: sa.Column, dialect) -> list:
     return values
 
 
+
+
+def delete_ids(table: sa.Table, ids: list[int]) -> None:
+    """Delete rows by id, in chunks that stay below every driver's parameter limit."""
+    for i in range(0, len(ids), 500):
+        db.session.execute(sa.delete(table).where(table.c.id.in_(ids[i:i + 500])))

@@ -9,7 +9,7 @@ insert per day instead of one per hour.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from ..domain.air.importers import PRECEDENCE, Parsed
 from ..domain.air.standards import POLLUTANTS, Standards
 from ..extensions import db
 from . import packing
-from .bulk import insert
+from .bulk import delete_ids, insert
 from .models import AirHourDay, AirImport
 
 HOURS = packing.HOURS
@@ -31,7 +31,7 @@ _DAY_SPAN = 10**6  # key = station index × _DAY_SPAN + days since 1970
 
 @dataclass
 class HourGrid:
-    """Station-days (sorted by key) with their hours; `src` < 0 marks values of this run's files."""
+    """Station-days with their hours; `src` < 0 marks values of this run's files."""
 
     codes: list[str]  # station index -> code
     station: np.ndarray  # [K] station index
@@ -41,7 +41,7 @@ class HourGrid:
     prec: np.ndarray  # [K × 24] precedence of the value's file, -1 = none
     primary_published: np.ndarray  # [K × 24] object: published primary pollutants or None
     row_id: np.ndarray  # [K] stored air_hour_day.id, -1 when not stored
-    touched: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [K] changed by this run
+    touched: np.ndarray  # [K] changed by this run
 
     def keys(self) -> np.ndarray:
         return self.station.astype(np.int64) * _DAY_SPAN + self.day
@@ -76,21 +76,13 @@ def load_grid(codes: list[str], where: sa.ColumnElement | None = None) -> HourGr
     for import_id, layout in layouts.items():
         lut[import_id] = PRECEDENCE.get(layout, 0)
     prec = np.where(src > 0, lut[np.clip(src, 0, len(lut) - 1)], -1)
-    grid = HourGrid(
+    return HourGrid(
         codes=codes,
         station=np.array([index[r.station] for r in rows], dtype=np.int64),
         day=_day_numbers([r.date for r in rows]) if k else np.empty(0, np.int64),
         obs=np.ascontiguousarray(obs), src=src, prec=prec, primary_published=pp,
-        row_id=np.array([r.id for r in rows], dtype=np.int64),
+        row_id=np.array([r.id for r in rows], dtype=np.int64), touched=np.zeros(k, dtype=bool),
     )
-    return _sorted(grid)
-
-
-def _sorted(g: HourGrid) -> HourGrid:
-    order = np.argsort(g.keys(), kind="stable")
-    return HourGrid(g.codes, g.station[order], g.day[order], g.obs[order], g.src[order], g.prec[order],
-                    g.primary_published[order], g.row_id[order],
-                    g.touched[order] if len(g.touched) else np.zeros(len(order), dtype=bool))
 
 
 @dataclass
@@ -306,9 +298,7 @@ def write(grid: HourGrid, standards: Standards, import_ids: dict[int, int]) -> i
     has = (pp != None).any(axis=1)  # noqa: E711 (elementwise on an object array)
     published = [json.dumps(list(r), ensure_ascii=False) if h else None for r, h in zip(pp, has)]
     table = AirHourDay.__table__
-    old = [int(i) for i in grid.row_id[rows] if i >= 0]
-    for i in range(0, len(old), 500):
-        db.session.execute(sa.delete(table).where(table.c.id.in_(old[i:i + 500])))
+    delete_ids(table, [int(i) for i in grid.row_id[rows] if i >= 0])
     frame = pd.DataFrame({
         "station": [grid.codes[s] for s in grid.station[rows]],
         "date": [d.item() for d in (_EPOCH + grid.day[rows].astype("timedelta64[D]"))],

@@ -33,7 +33,7 @@ from ..domain.air.importers import (
 from ..domain.air.standards import POLLUTANTS, Standards
 from ..extensions import db
 from . import hours, packing
-from .bulk import insert
+from .bulk import delete_ids, insert
 from .models import AirAnnual, AirDaily, AirHourDay, AirImport
 
 DAILY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "aqi_published"]
@@ -254,11 +254,6 @@ def _frame(stmt: sa.Select) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in result], columns=columns)
 
 
-def _delete_ids(table: sa.Table, ids: list[int]) -> None:
-    for i in range(0, len(ids), 500):
-        db.session.execute(sa.delete(table).where(table.c.id.in_(ids[i:i + 500])))
-
-
 def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
                  reports: dict[int, FileReport]) -> pd.DataFrame | None:
     """Keep one city-daily value per (city, date) across the new files and the database, by
@@ -284,11 +279,10 @@ def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
     day = new[key].dt.normalize()
     lo, hi = day.min(), day.max() + pd.Timedelta(days=1)
     codes = set(new["station"])
-    bound = (lambda t: t.date())
     cols = [table.c.id, table.c.station, table.c[key], table.c.source, table.c.precedence,
             *[table.c[c] for c in values]]
     existing = _frame(sa.select(*cols).where(
-        table.c.station.in_(sorted(codes)), table.c[key] >= bound(lo), table.c[key] < bound(hi)))
+        table.c.station.in_(sorted(codes)), table.c[key] >= lo.date(), table.c[key] < hi.date()))
     existing[key] = pd.to_datetime(existing[key])
     for c in values:
         existing[c] = existing[c].astype("float64")
@@ -330,7 +324,7 @@ def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
     # Every file was validated completely before this point, so a bad file never reaches the
     # database. The valid files of one run are written in one transaction (rolled back whole if
     # the database fails), sorted by key so that index inserts stay sequential.
-    _delete_ids(table, [int(i) for i in replaced_ids])
+    delete_ids(table, [int(i) for i in replaced_ids])
     out = written.drop(columns=["_idx", "_order"]).sort_values(key_cols, kind="stable")
     insert(table, out.assign(kind="city"))
     _log_imports(items, reports)
@@ -431,7 +425,7 @@ def _write_derived_days(daily: pd.DataFrame, kind: str, standards: Standards) ->
         existing["date"] = pd.to_datetime(existing["date"])
         m = rows[["station", "date"]].merge(existing, on=["station", "date"], how="left")
         higher = m["precedence"].fillna(-1).to_numpy() > PRECEDENCE["stations"]
-        _delete_ids(t, [int(x) for x in m.loc[~higher & m["id"].notna(), "id"]])
+        delete_ids(t, [int(x) for x in m.loc[~higher & m["id"].notna(), "id"]])
         rows = rows.loc[~higher]
     insert(t, rows)
     return rows
