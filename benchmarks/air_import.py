@@ -1,6 +1,6 @@
 """Import one year of station-hourly files for all 24 stations, against a plain pandas.read_csv.
 
-    .venv/bin/python benchmarks/air_import.py [--runs 3] [--keep DIR]
+    .venv/bin/python benchmarks/air_import.py [--runs 7] [--keep DIR]
 
 Goal (issue 3): importing and recomputing every daily and annual value takes ≤ 10 s and ≤ 3×
 the time pandas.read_csv needs just to read the same files, on the 2-core CI machine.
@@ -88,7 +88,7 @@ def one_import(paths: list[Path], work: Path, run: int) -> tuple[float, str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="keep the synthetic files in this folder")
     args = ap.parse_args()
     if not REAL_DAY.exists():
@@ -100,18 +100,22 @@ def main() -> None:
         t0 = time.perf_counter()
         paths = generate(files)
         print(f"generated {len(paths)} SYNTHETIC daily files for 24 stations in {time.perf_counter() - t0:.1f} s")
-        reads = [plain_read(paths) for _ in range(args.runs)]
-        imports, summary = [], ""
+        # Each run reads, then imports, right after each other, so that both see the same load on
+        # a shared machine; the ratio is taken per run and its median reported.
+        reads, imports, summary = [], [], ""
         for run in range(args.runs):
+            reads.append(plain_read(paths))
             elapsed, summary = one_import(paths, work, run)
             imports.append(elapsed)
         read, imp = statistics.median(reads), statistics.median(imports)
+        ratio = statistics.median(i / r for i, r in zip(imports, reads))
         print(summary)
-        print(f"plain pandas.read_csv of the same files: {read:.2f} s (median of {args.runs})")
+        print(f"plain pandas.read_csv of the same files: {read:.2f} s (median of {args.runs}; "
+              f"runs {', '.join(f'{x:.2f}' for x in reads)})")
         print(f"import + recompute all daily and annual values: {imp:.2f} s (median of {args.runs}; "
               f"runs {', '.join(f'{x:.2f}' for x in imports)})")
-        print(f"ratio: {imp / read:.2f}× the plain read; goal ≤ 10 s and ≤ 3×: "
-              f"{'met' if imp <= 10 and imp / read <= 3 else 'NOT met'}")
+        print(f"ratio: {ratio:.2f}× the plain read (median of the per-run ratios); goal ≤ 10 s and ≤ 3×: "
+              f"{'met' if imp <= 10 and ratio <= 3 else 'NOT met'}")
         if args.keep:
             shutil.copytree(files, args.keep, dirs_exist_ok=True)
     finally:
