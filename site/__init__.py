@@ -26,6 +26,8 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     elif test_config:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Babel formats instants in the zone people read (docs/time.md); one setting, not two.
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SITE_TIMEZONE"]
     _configure_secrets(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(

@@ -47,7 +47,9 @@ class Config:
     STATIC_BUILD_DIR = _env("STATIC_BUILD_DIR")
 
     BABEL_DEFAULT_LOCALE = "zh_Hans"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # The zone people read times in (docs/time.md); stored instants are UTC.
+    SITE_TIMEZONE = _env("SITE_TIMEZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_TIMEZONE = SITE_TIMEZONE
 
     # Registration numbers a Chinese public site must show once it has them. They are never
     # invented: an empty value hides the field.

@@ -8,7 +8,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, gettext, ngettext
 from markupsafe import Markup
 
-from . import i18n
+from . import clock, i18n
 
 TEXT_SIZE_COOKIE = "text_size"
 
@@ -70,6 +70,13 @@ def period_label(period: str | None) -> str:
     return en if i18n.current_locale() == "en" else zh
 
 
+def fmt_localtime(value: Any, format: str = "medium") -> str:
+    """An instant (aware) in Suzhou time, in the page's locale; naive values are refused."""
+    if value is None:
+        return "—"
+    return format_datetime(clock.to_local(value), format)
+
+
 def text_size() -> str:
     return "large" if request.cookies.get(TEXT_SIZE_COOKIE) == "large" else "normal"
 
@@ -82,6 +89,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.filters["period"] = period_label
     app.jinja_env.filters["datetime"] = lambda v, f="medium": "—" if v is None else format_datetime(v, f)
+    app.jinja_env.filters["localtime"] = fmt_localtime
+    app.jinja_env.filters["isotime"] = lambda v: "" if v is None else clock.isoformat(v)
     app.jinja_env.filters["percent"] = lambda v, f=None: "—" if v is None else format_percent(v, f)
 
     @app.context_processor
