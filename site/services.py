@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from . import clock
 from .domain.opendata import Dataset
 from .domain.pages import Page, load_pages
 from .domain.plan import IndicatorValue, Plan, load_indicator_values, load_plan
 from .domain.plan_records import PLAN_DATASETS
 
-SUZHOU_TZ = ZoneInfo("Asia/Shanghai")
 # A provider returns computed indicator values by target slug (e.g. the air engine's PM2.5).
 IndicatorProvider = Callable[[], dict[str, list[IndicatorValue]]]
 
@@ -57,4 +56,4 @@ def plan() -> Plan:
 def today() -> date:
     """Today in Suzhou; pinned by CLEANAIR_TODAY (tests, reproducible screenshots)."""
     pinned = current_app.config.get("TODAY")
-    return date.fromisoformat(pinned) if pinned else datetime.now(SUZHOU_TZ).date()
+    return date.fromisoformat(pinned) if pinned else clock.to_local(clock.now_utc()).date()

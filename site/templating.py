@@ -88,7 +88,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.filters["period"] = period_label
-    app.jinja_env.filters["datetime"] = lambda v, f="medium": "—" if v is None else format_datetime(v, f)
     app.jinja_env.filters["localtime"] = fmt_localtime
     app.jinja_env.filters["isotime"] = lambda v: "" if v is None else clock.isoformat(v)
     app.jinja_env.filters["percent"] = lambda v, f=None: "—" if v is None else format_percent(v, f)

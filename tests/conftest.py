@@ -121,6 +121,22 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def imported_app(tmp_path_factory):
+    """All shared files imported through the same code path as `flask aq import`."""
+    require_shared(SHARED_DATA)
+    app = make_app(tmp_path_factory.mktemp("air-imported"))
+    from cleanair.air import service
+    from cleanair.air.store import import_paths
+
+    with app.app_context():
+        st = service.state()
+        report = import_paths([SHARED_DATA], st.standards, st.frame)
+        service.invalidate()
+    app.air_report = report  # type: ignore[attr-defined]
+    return app
+
+
+@pytest.fixture(scope="session")
 def db_app(app):
     with app.app_context():
         yield db

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import UTCDateTime
 from ..extensions import db
 
 
@@ -121,7 +121,7 @@ class AirImport(db.Model):
     file_name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     layout: Mapped[str] = mapped_column(String(32))
-    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rows_read: Mapped[int] = mapped_column(Integer)
     rows_imported: Mapped[int] = mapped_column(Integer)
     rows_unchanged: Mapped[int] = mapped_column(Integer)

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import clock
 from ..domain.air.aqi import primary_names
 from ..domain.air.standards import POLLUTANTS, Standards, load_standards
 from ..domain.air.stations import CITIES, DEFAULT_CITY, StationRecord, load_stations, stations_frame
 from ..domain.plan import IndicatorValue
 from ..extensions import db
-from ..services import SUZHOU_TZ
 from . import packing
 from .models import AirAnnual, AirDaily, AirHourDay, AirImport
 
@@ -128,11 +128,11 @@ def _cached(name: str, build: Callable[[], Any]) -> Any:
 
 
 def now() -> datetime:
-    """Beijing time now (naive, like the observations); the pinned TODAY at 00:00 in tests."""
+    """The current instant (aware); the pinned TODAY at 00:00 Suzhou time in tests."""
     pinned = current_app.config.get("TODAY")
     if pinned:
-        return datetime.combine(date.fromisoformat(pinned), time(0))
-    return datetime.now(SUZHOU_TZ).replace(tzinfo=None)
+        return datetime.combine(date.fromisoformat(pinned), time(0), tzinfo=clock.site_zone())
+    return clock.now_utc()
 
 
 def _level_fields(aqi: int | None, on: date) -> dict:
@@ -188,7 +188,9 @@ def _hours_of(rows: list) -> list[dict]:
         for hour in np.flatnonzero(sources[k] > 0)[::-1]:
             v = observed[k, :, hour]
             aqi, level, mask = (int(x) for x in recomputed[k, :, hour])
-            h = {"station": r.station, "time": datetime.combine(r.date, time(int(hour)))}
+            # Stored as the publisher's hour label; handed out as an aware instant (docs/time.md).
+            h = {"station": r.station,
+                 "time": clock.observation_instant(datetime.combine(r.date, time(int(hour))))}
             h.update({f: None if np.isnan(v[j]) else float(v[j]) for j, f in enumerate(packing.OBSERVED)})
             h["aqi_published"] = None if h["aqi_published"] is None else int(h["aqi_published"])
             h.update({"primary_published": published[hour], "aqi": None if aqi == packing.NONE else aqi,

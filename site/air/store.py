@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import clock
 from ..domain.air import assess
 from ..domain.air.importers import (
     PRECEDENCE,
@@ -185,7 +186,7 @@ def import_paths(paths: Iterable[Path], standards: Standards, stations: pd.DataF
 
 def _log_imports(items: list[tuple[int, Parsed]], reports: dict[int, FileReport]) -> dict[int, int]:
     """One import-log row per file (its summary line included); returns file index -> import id."""
-    now_ = datetime.now()
+    now_ = clock.now_utc()
     logs = {}
     for idx, p in items:
         fr = reports[idx]
@@ -525,8 +526,8 @@ def recompute_all(standards: Standards, stations: pd.DataFrame) -> tuple[int, in
     db.session.execute(sa.delete(AirAnnual.__table__))
     touched_days = days[["station", "date"]] if not days.empty else None
     result = update_derived(standards, stations, grid if len(grid.day) else None, touched_days)
-    db.session.add(AirImport(file_name="(recompute)", sha256="recompute-" + datetime.now().isoformat(),
-                             layout="recompute", imported_at=datetime.now(), rows_read=0, rows_imported=0,
+    db.session.add(AirImport(file_name="(recompute)", sha256="recompute-" + clock.now_utc().isoformat(),
+                             layout="recompute", imported_at=clock.now_utc(), rows_read=0, rows_imported=0,
                              rows_unchanged=0, rows_skipped=0, overlaps=0,
                              summary=f"recomputed {result[0]} daily and {result[1]} annual values"))
     db.session.commit()

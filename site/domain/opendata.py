@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .. import clock
+
 CSV_BOM = "\ufeff"  # Excel on a Chinese Windows machine reads UTF-8 only with a BOM
 
 
@@ -42,7 +44,8 @@ class Dataset:
 
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
+        # Instants carry their offset (docs/time.md); a naive value raises rather than guessing.
+        return clock.isoformat(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):

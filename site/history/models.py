@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import UTCDateTime
 from ..extensions import db
 
 
@@ -19,8 +20,8 @@ class HistorySnapshot(db.Model):
     source: Mapped[str] = mapped_column(String(40), unique=True)
     digest: Mapped[str] = mapped_column(String(64))
     records: Mapped[str] = mapped_column(Text)  # JSON {entity key: {field: value}}
-    baseline_at: Mapped[datetime] = mapped_column(DateTime)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    baseline_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DataRelease(db.Model):
@@ -31,7 +32,7 @@ class DataRelease(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[str] = mapped_column(String(40), unique=True)
     released_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
     change_count: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -51,7 +52,7 @@ class HistoryChange(db.Model):
     change_source: Mapped[str] = mapped_column(Text, default="")
     change_source_url: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     target: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     task: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     department: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)

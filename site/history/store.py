@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from .. import clock
 from ..domain import history as h
 from ..domain.plan import IndicatorValue, Plan
 from ..extensions import db
@@ -86,7 +87,7 @@ def _digest(app: Flask, source: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC
+    return clock.now_utc()
 
 
 def _today() -> date:

@@ -21,6 +21,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
+from .. import clock
 from ..i18n import ENV_BASE, current_locale, html_lang, pick
 from ..services import plan
 from .cache import MapCache, MapDocument, cache_key
@@ -257,7 +258,8 @@ def station_records(snapshot: AirSnapshot | None) -> list[dict[str, Any]]:
             "level_text": None if no_data else pick(r.level_name_zh or "", r.level_name_en or ""),
             "stale": no_data,
             "time": r.time if r else None,
-            "time_text": format_datetime(r.time, "short") if r else None,
+            # An hour label of the publisher (Beijing time), not an instant in UTC.
+            "time_text": format_datetime(clock.observation_instant(r.time), "short") if r else None,
             "primary": ", ".join(r.primary_pollutants) if r and r.primary_pollutants else "",
             "values": [] if r is None else [
                 (label, f"{v:g}") for label, v in (

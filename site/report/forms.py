@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from .. import clock
 from ..domain.tips import geo
 from ..domain.tips.privacy import normalise_mobile, valid_pin, weak_pin
 
@@ -73,7 +74,8 @@ class ReportForm(FlaskForm):
 
     def validate_occurred_at(self, field) -> None:
         try:
-            value = datetime.strptime(field.data.strip(), "%Y-%m-%dT%H:%M")
+            # The form asks for Suzhou time; stored as an instant (docs/time.md).
+            value = clock.from_local(datetime.strptime(field.data.strip(), "%Y-%m-%dT%H:%M"))
         except (ValueError, AttributeError) as exc:
             raise ValidationError(_l("Use the format YYYY-MM-DD HH:MM.")) from exc
         from .service import now

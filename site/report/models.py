@@ -1,6 +1,6 @@
 """Tables of citizen tips: tips, their photos, the append-only audit log, and staff accounts.
 
-All timestamps are Beijing time (UTC+8, no daylight saving), stored without a zone.
+Every timestamp is an instant stored in UTC (`clock.UTCDateTime`, docs/time.md); pages show Suzhou time.
 Name and phone are stored only encrypted (Fernet); the claim PIN only as an Argon2 hash.
 """
 
@@ -10,7 +10,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import UTCDateTime
 from ..extensions import db
 
 
@@ -38,8 +38,8 @@ class Tip(db.Model):
     lat: Mapped[float | None] = mapped_column(Float)  # WGS-84
     lon: Mapped[float | None] = mapped_column(Float)
     location_source: Mapped[str] = mapped_column(String(12), default="none")  # map | device | none
-    occurred_at: Mapped[datetime] = mapped_column(DateTime)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # What the citizen wrote. Never updated: redaction writes the *_redacted columns instead.
     description: Mapped[str] = mapped_column(Text)
     polluter: Mapped[str] = mapped_column(String(200), default="")
@@ -50,7 +50,7 @@ class Tip(db.Model):
     name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     not_staff: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_at: Mapped[datetime] = mapped_column(DateTime)
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locale: Mapped[str] = mapped_column(String(8), default="zh_Hans")
     status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
     rejection_reason: Mapped[str | None] = mapped_column(String(30))
@@ -58,9 +58,9 @@ class Tip(db.Model):
     routed_to: Mapped[str | None] = mapped_column(String(60), index=True)  # department slug
     # Duplicates point at the first tip of their cluster, which keeps priority for the reward.
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
-    first_action_at: Mapped[datetime | None] = mapped_column(DateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    personal_data_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     photos: Mapped[list[TipPhoto]] = relationship(back_populates="tip", order_by="TipPhoto.id")
     events: Mapped[list[TipEvent]] = relationship(back_populates="tip", order_by="TipEvent.id")
@@ -89,7 +89,7 @@ class TipEvent(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(80))  # staff username, or "citizen" / "system"
     action: Mapped[str] = mapped_column(String(30))
     from_value: Mapped[str | None] = mapped_column(String(60))
@@ -109,10 +109,10 @@ class StaffUser(db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(12))  # reviewer | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 @event.listens_for(TipEvent, "before_update")

@@ -110,7 +110,7 @@ def form():
     _setup_choices(form)
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
-        form.occurred_at.data = service.now().strftime("%Y-%m-%dT%H:%M")
+        form.occurred_at.data = service.typed_now()
         if request.args.get("category") in {c.slug for c in service.categories()}:
             form.category.data = request.args["category"]
         return _render_form(form)
@@ -217,7 +217,7 @@ def too_large(exc):
     form = ReportForm(formdata=None)
     _setup_choices(form)
     form.submission_key.data = secrets.token_urlsafe(24)
-    form.occurred_at.data = service.now().strftime("%Y-%m-%dT%H:%M")
+    form.occurred_at.data = service.typed_now()
     mb = round(request_limit() / 1024 / 1024)
     return _render_form(form, 413, [_("What you sent is larger than %(mb)d MB, so nothing could be read. Please send fewer or smaller photos.", mb=mb)])
 

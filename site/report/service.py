@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from cryptography.fernet import MultiFernet
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..domain.tips import codes, geo
 from ..domain.tips import states as st
 from ..domain.tips.categories import Category, suggested_bodies
@@ -28,12 +28,14 @@ from . import secrets_
 from .models import Tip, TipEvent, TipPhoto
 from .storage import PhotoStorage
 
-SUZHOU_TZ = ZoneInfo("Asia/Shanghai")
-
-
 def now() -> datetime:
-    """Beijing time without a zone, to the second (how every tip timestamp is stored)."""
-    return datetime.now(SUZHOU_TZ).replace(tzinfo=None, microsecond=0)
+    """The current instant (aware UTC, to the second): how every tip timestamp is stored."""
+    return clock.now_utc()
+
+
+def typed_now() -> str:
+    """The value a datetime-local field shows for "now": Suzhou wall-clock time, to the minute."""
+    return clock.to_local(now()).strftime("%Y-%m-%dT%H:%M")
 
 
 @dataclass
@@ -220,15 +222,15 @@ def public_status(tip: Tip) -> dict:
         "code": codes.grouped(tip.code),
         "category": tip.category,
         "district": tip.district,
-        "occurred_on": tip.occurred_at.date(),
-        "submitted_on": tip.submitted_at.date(),
+        "occurred_on": clock.local_date(tip.occurred_at),
+        "submitted_on": clock.local_date(tip.submitted_at),
         "status": tip.status,
         "rejection_reason": tip.rejection_reason,
         "reward_status": tip.reward_status,
         "identity": tip.identity,
         "duplicate_of_earlier_tip": tip.cluster_id is not None,
         "history": [
-            {"date": e.at.date(), "action": e.action, "to": e.to_value}
+            {"date": clock.local_date(e.at), "action": e.action, "to": e.to_value}
             for e in tip.events
             if e.public
         ],
@@ -361,7 +363,7 @@ def stats() -> dict:
             category=r.category,
             district=r.district,
             bodies=(r.routed_to,) if r.routed_to else lead_bodies(r.category),
-            submitted_at=r.submitted_at,
+            submitted_at=clock.to_local(r.submitted_at),  # months are Suzhou calendar months
             status=r.status,
             first_action_at=r.first_action_at,
             decided=r.status in (st.VERIFIED, st.NOT_VERIFIED),

@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import clock
 from ..domain.opendata import Column, to_csv
 from ..domain.tips import codes
 from ..domain.tips import states as st
@@ -94,9 +95,10 @@ def queue():
         cats = [c.slug for c in service.categories(active_only=False) if any(b.slug == f["body"] for b in suggested_bodies(c, plan()))]
         q = q.where((Tip.routed_to == f["body"]) | (Tip.routed_to.is_(None) & Tip.category.in_(cats)))
     if f["since"]:
-        q = q.where(Tip.submitted_at >= datetime.combine(f["since"], time.min))
+        # Days are Suzhou calendar days; the column holds UTC instants.
+        q = q.where(Tip.submitted_at >= datetime.combine(f["since"], time.min, tzinfo=clock.site_zone()))
     if f["until"]:
-        q = q.where(Tip.submitted_at < datetime.combine(f["until"] + timedelta(days=1), time.min))
+        q = q.where(Tip.submitted_at < datetime.combine(f["until"] + timedelta(days=1), time.min, tzinfo=clock.site_zone()))
     page = max(1, request.args.get("page", 1, type=int))
     tips = db.session.scalars(q.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(

@@ -6,26 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA, make_app, require_shared
 
 REPO = Path(__file__).resolve().parents[2]
 STATION_CODES = {line.split(",")[0] for line in (REPO / "data/stations/stations.csv").read_text("utf-8").splitlines()[1:]}
-
-
-@pytest.fixture(scope="session")
-def imported_app(tmp_path_factory):
-    """All shared files imported through the same code path as `flask aq import`."""
-    require_shared(SHARED_DATA)
-    app = make_app(tmp_path_factory.mktemp("air-imported"))
-    from cleanair.air import service
-    from cleanair.air.store import import_paths
-
-    with app.app_context():
-        st = service.state()
-        report = import_paths([SHARED_DATA], st.standards, st.frame)
-        service.invalidate()
-    app.air_report = report  # type: ignore[attr-defined]
-    return app
 
 
 @pytest.fixture()

@@ -37,7 +37,7 @@ def test_latest_json_contract(air_client):
     rows = {r["station"]: r for r in data["stations"]}
     assert set(rows) == {"1160A", "1162A", "1163A", "1164A", "1165A", "1166A", "1167A"}
     r = rows["1162A"]
-    assert r["time"] == "2022-01-04T23:00" and r["aqi"] == r["aqi_published"] == 89 and r["stale"] is True
+    assert r["time"] == "2022-01-04T23:00:00+08:00" and r["aqi"] == r["aqi_published"] == 89 and r["stale"] is True
     assert rows["1160A"]["background"] is True
     assert read_csv(air_client.get("/air/latest.csv"))[0]["station"]
 
@@ -99,7 +99,7 @@ def test_station_page_shows_published_beside_recomputed(air_client):
     html = air_client.get("/en/air/stations/1162A").get_data(as_text=True)
     assert "Published AQI" in html and "china_sites_20220104_suzhou.csv" in html
     data = air_client.get("/air/stations/1162A.json").json
-    assert len(data["hours"]) == 24 and data["hours"][0]["time"] == "2022-01-04T23:00"
+    assert len(data["hours"]) == 24 and data["hours"][0]["time"] == "2022-01-04T23:00:00+08:00"
     assert air_client.get("/air/stations/XXXX").status_code == 404
 
 

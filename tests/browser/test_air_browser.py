@@ -8,23 +8,14 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import SHARED_DATA, make_app, require_shared
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
-def air_server(tmp_path_factory):
+def air_server(imported_app):
     """A server whose database holds ../shared/data (the session app's database stays empty)."""
-    require_shared(SHARED_DATA)
-    app = make_app(tmp_path_factory.mktemp("air-browser"))
-    from cleanair.air import service
-    from cleanair.air.store import import_paths
-
-    with app.app_context():
-        st = service.state()
-        import_paths([SHARED_DATA], st.standards, st.frame)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, imported_app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

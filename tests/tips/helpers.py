@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from types import SimpleNamespace
 
+from cleanair import clock
 from cleanair.report import service
 from flask import Flask
 from PIL import Image
@@ -76,7 +77,7 @@ def valid_form(**overrides) -> dict:
         "address": "干将路 1 号",
         "lat": "",
         "lon": "",
-        "occurred_at": (service.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": clock.to_local(service.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "description": "Hand-made test: a construction site with no dust nets",
         "polluter": "",
         "identity": "anonymous",
