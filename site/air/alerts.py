@@ -161,5 +161,9 @@ def record(a: Alert, now: datetime) -> dict:
 
 def page_version() -> str:
     """Page-cache version provider: reloads the alerts when they changed, returns their version."""
-    all_alerts()
+    try:
+        all_alerts()
+    except SQLAlchemyError:
+        db.session.rollback()  # table not there yet (database not upgraded): pages still render
+        return "alerts-unavailable"
     return _state().version or "alerts-none"
