@@ -242,29 +242,37 @@ def fireworks_map(
     assets: MapAssets,
     tiles: TileConfig | None,
     labels: Mapping[str, str],
+    citywide_ban: str | None = None,
 ) -> folium.Map:
     """Whole-district vs partial bans by district (described areas in the popup), plus official zone layers.
 
     `districts`: {slug, name, short_name, scope, scope_text, area, task27_text or None}.
     `zones`: {name, district_name, source_title, source_url, as_of_text, features (WGS-84)}.
     `labels`: sip_label, sip_note, area, task27, zone, source, as_of, caveat.
+    `citywide_ban`: while a rule bans fireworks in the whole city (a heavy-pollution alert), its
+    text: every district is then drawn as a whole-area ban, the text leads each popup and a note
+    says so on the map; the usual areas stay in the popups.
     """
     fn = _datum_fn(tiles)
     by_slug = {d["slug"]: d for d in districts}
     m = new_map(assets, tiles, bounds=_bounds(boundaries["features"]))
 
+    def scope_of(slug: str) -> str:
+        return "whole" if citywide_ban else by_slug[slug]["scope"]
+
     def popup_of(slug: str) -> str:
         d = by_slug[slug]
         t27 = f"<p>{escape(labels['task27'])}: {escape(d['task27_text'])}</p>" if d.get("task27_text") else ""
-        return (f"<strong>{escape(d['name'])}</strong><br>{FIREWORKS_STYLE[d['scope']]['symbol']} "
+        now = f"<p><strong>{FIREWORKS_STYLE['whole']['symbol']} {escape(citywide_ban)}</strong></p>" if citywide_ban else ""
+        return (f"<strong>{escape(d['name'])}</strong>{now}<br>{FIREWORKS_STYLE[d['scope']]['symbol']} "
                 f"{escape(d['scope_text'])}<p>{escape(labels['area'])}: {escape(d['area'])}</p>{t27}"
                 f"<p><small>{escape(labels['caveat'])}</small></p>")
 
     def label_of(slug: str) -> str:
         d = by_slug[slug]
-        return f"{escape(d['short_name'])} {FIREWORKS_STYLE[d['scope']]['symbol']}"
+        return f"{escape(d['short_name'])} {FIREWORKS_STYLE[scope_of(slug)]['symbol']}"
 
-    _district_layers(m, boundaries, fn, lambda s: FIREWORKS_STYLE[by_slug[s]["scope"]], label_of, popup_of)
+    _district_layers(m, boundaries, fn, lambda s: FIREWORKS_STYLE[scope_of(s)], label_of, popup_of)
     if "sip" in by_slug:
         _sip_marker(m, fn, f"{label_of('sip')} ◎", f"<p><em>{escape(labels['sip_note'])}</em></p>{popup_of('sip')}")
     for zone in zones:
@@ -277,7 +285,7 @@ def fireworks_map(
                                        "fillOpacity": 0.35, "dashArray": None},
             name=zone["name"],
         ).add_to(m).add_child(_popup(popup))
-    _note(m, labels["sip_note"])
+    _note(m, f"{citywide_ban} {labels['sip_note']}" if citywide_ban else labels["sip_note"])
     return m
 
 

@@ -30,6 +30,11 @@ def database_url(raw: str | None) -> str | None:
     return raw
 
 
+def stale_minutes_from_env() -> int:
+    """AIR_STALE_MINUTES (default 180); the former AIR_STALE_HOURS, in hours, only when it is unset."""
+    return _env_int("AIR_STALE_MINUTES", _env_int("AIR_STALE_HOURS", 3) * 60)
+
+
 class Config:
     """Defaults for every setting; each can be overridden by the environment variable of the same name."""
 
@@ -136,8 +141,16 @@ class Config:
     AIR_SYNC_TIMEOUT = _env_int("AIR_SYNC_TIMEOUT", 30)  # seconds per request
     AIR_SYNC_RETRIES = _env_int("AIR_SYNC_RETRIES", 3)  # further attempts after a failed download
     AIR_SYNC_BACKOFF = _env_int("AIR_SYNC_BACKOFF", 2)  # seconds, multiplied by the attempt number
-    # Observations older than this many hours are labelled as old data on every air page.
-    AIR_STALE_HOURS = _env_int("AIR_STALE_HOURS", 3)
+    # Observations older than this many minutes are old data: every air page says so and
+    # /healthz/data answers 503 "stale". The one staleness setting (AIR_STALE_HOURS, its former
+    # name in hours, is still read when this one is unset).
+    AIR_STALE_MINUTES = stale_minutes_from_env()
+    # `flask aq sync --recent` fetches at most this many days in one run (a longer gap since the
+    # newest stored observation is reported, and left to `aq sync --start … --end …`).
+    AIR_SYNC_RECENT_MAX_DAYS = _env_int("AIR_SYNC_RECENT_MAX_DAYS", 31)
+    # One `aq sync` at a time: a lock on this file (an OS lock, released when the process ends,
+    # even by a crash); None = <AIR_SYNC_DIR>/aq-sync.lock.
+    AIR_SYNC_LOCK_FILE = _env("AIR_SYNC_LOCK_FILE")
 
 class TestConfig(Config):
     TESTING = True

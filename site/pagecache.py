@@ -4,6 +4,11 @@ Pages change only when data changes (an import, a new release, a deploy), yet re
 56-row table through Jinja and Babel costs tens of milliseconds. Each worker keeps the final
 bytes (already compressed) of recent pages and serves them again until a data version changes.
 Requests that carry a session (e.g. after visiting the tip form) always render afresh.
+
+Some of what a page shows changes with the clock, not with the data: whether a heavy-pollution
+alert is in force, whether the newest observation is still fresh, "updated N minutes ago".
+Those are `key_parts`: functions called on every request (cheap, no query) whose answer is part
+of the key, so a cached page is never served once what it shows has changed.
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ class PageCache:
         self.lock = threading.Lock()
         self.max_entries = max_entries
         self.providers: list[Callable[[], str]] = []
+        # Called on every cacheable request; must not query the database (see the module doc).
+        self.key_parts: list[Callable[[], str]] = []
         self._version: tuple[float, str] = (0.0, "")
+
+    def refresh(self) -> None:
+        """Ask the version providers again at the next request (after a write in this process)."""
+        self._version = (0.0, "")
 
     def version(self) -> str:
         at, value = self._version
@@ -66,8 +77,9 @@ def _key(cache: PageCache) -> tuple | None:
         return None
     if current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies:
         return None
+    version = cache.version()  # first: providers may refresh what the key parts read
     return (request.environ.get(ENV_LOCALE), request.full_path, request.cookies.get(TEXT_SIZE_COOKIE) == "large",
-            _encoding(), cache.version())
+            _encoding(), version, tuple(part() for part in cache.key_parts))
 
 
 def cache_of(app: Flask) -> PageCache:

@@ -86,12 +86,25 @@ def load_grid(codes: list[str], where: sa.ColumnElement | None = None) -> HourGr
 
 
 @dataclass
+class Corrections:
+    """Stored hours a new file changed: where, the values before and after, and the files."""
+
+    cells: np.ndarray  # [C] grid cell (row × 24 + hour)
+    old: np.ndarray  # [C × F] values before
+    new: np.ndarray  # [C × F] values after
+    old_src: np.ndarray  # [C] import id of the replaced value
+    file_idx: np.ndarray  # [C] index of the new file in the run
+
+
+@dataclass
 class MergeResult:
     grid: HourGrid
     imported: dict[int, int]  # file index -> hours written
     unchanged: dict[int, int]
     kept_other: dict[int, int]
     overlaps: dict[int, dict[str, int]]  # file index -> {other file: hours given by both}
+    corrected: dict[int, int]  # file index -> hours written over a different stored value
+    corrections: Corrections
 
 
 @dataclass
@@ -147,7 +160,8 @@ def merge(new: NewHours, stored: HourGrid, names: dict[int, str]) -> MergeResult
     For each station-hour the value of highest precedence wins; between equal precedence the
     later file wins (a corrected re-publication replaces the old one), and a stored value loses
     to a new file of the same precedence. A winning value equal to the stored one changes
-    nothing (the stored source is kept). `names` maps stored import ids to file names.
+    nothing (the stored source is kept); a different one is written and listed in
+    `corrections` with the value it replaced. `names` maps stored import ids to file names.
     """
     codes = stored.codes
     items, file_idx, order, precs, nhour = new.items, new.file_idx, new.order, new.prec, new.hour
@@ -194,6 +208,11 @@ def merge(new: NewHours, stored: HourGrid, names: dict[int, str]) -> MergeResult
     is_same[best[beats & same]] = True
     write = best[beats & ~same]
     wcell = cell[write]
+    # A written hour that already held a (different) value is a correction: keep what it was.
+    over = src_f[wcell] > 0
+    corrections = Corrections(cells=wcell[over], old=obs.reshape(-1, len(FIELDS))[wcell[over]].copy(),
+                              new=vals[write[over]], old_src=src_f[wcell[over]].copy(),
+                              file_idx=file_idx[write[over]])
     obs.reshape(-1, len(FIELDS))[wcell] = vals[write]
     src_f[wcell] = -(file_idx[write] + 1)
     prec_f[wcell] = precs[write]
@@ -208,10 +227,12 @@ def merge(new: NewHours, stored: HourGrid, names: dict[int, str]) -> MergeResult
 
     written = np.zeros(n, dtype=bool)
     written[write] = True
+    over_rows = np.zeros(n, dtype=bool)
+    over_rows[write[over]] = True
     result = MergeResult(
         grid=HourGrid(codes, keys // _DAY_SPAN, keys % _DAY_SPAN, obs, src, prec, pp, row_id, touched),
         imported=per_file(written), unchanged=per_file(is_same), kept_other=per_file(~winner),
-        overlaps={i: {} for i, _ in items},
+        overlaps={i: {} for i, _ in items}, corrected=per_file(over_rows), corrections=corrections,
     )
     _overlaps(cell, per_cell, file_idx, items, stored_src=stored_src, names=names, out=result.overlaps)
     return result

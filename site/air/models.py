@@ -128,3 +128,49 @@ class AirImport(db.Model):
     rows_skipped: Mapped[int] = mapped_column(Integer)
     overlaps: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text)
+
+
+class AirCorrection(db.Model):
+    """A stored value that a later published file changed (a publisher's correction).
+
+    The newer published value is what the site keeps and shows; this row says what it was, what
+    it became, which file replaced it and when. `hour` is the publisher's hour label (Beijing
+    time, 0–23) of an hourly value, NULL for a daily (city file) value.
+    """
+
+    __tablename__ = "air_correction"
+    __table_args__ = (Index("ix_air_correction_station_date", "station", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station: Mapped[str] = mapped_column(String(16))
+    date: Mapped[date] = mapped_column(Date)
+    hour: Mapped[int | None] = mapped_column(Integer)
+    # JSON {field: [old, new]} of the fields that changed; null = no value.
+    changes: Mapped[str] = mapped_column(Text)
+    old_source: Mapped[str] = mapped_column(String(255))  # file the replaced value came from
+    new_source: Mapped[str] = mapped_column(String(255))  # file that replaced it
+    import_id: Mapped[int | None] = mapped_column(Integer)  # air_import.id of the new file
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AirAlert(db.Model):
+    """A heavy-pollution weather alert (重污染天气预警) as issued by the authorities.
+
+    Recorded by the plan office (staff role `publisher`, or `admin`) or `flask alert`. The site
+    never infers an alert from observations: it shows what the issuing body published, with the
+    document that says so.
+    """
+
+    __tablename__ = "air_alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(8))  # yellow | orange | red (domain.air.alerts.LEVELS)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # NULL: until lifted
+    issuer: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+    end_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_by: Mapped[str | None] = mapped_column(String(80))

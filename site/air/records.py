@@ -30,7 +30,8 @@ LATEST_COLUMNS = (
     Column("co", "number", "CO, 1-h mean, mg/m³", "CO小时均值（毫克/立方米）", "CNEMC"),
     Column("o3", "number", "O3, 1-h mean, µg/m³", "O3小时均值", "CNEMC"),
     Column("standard", "string", "AQI standard version used", "所用AQI技术规定版本", "this site"),
-    Column("stale", "boolean", "True when the observation is older than AIR_STALE_HOURS", "数据是否已过时", "this site"),
+    Column("stale", "boolean", "True when the observation is older than AIR_STALE_MINUTES (judged when the file was served)",
+           "数据是否已过时（按提供本文件时判断）", "this site"),
 )
 
 DAILY_COLUMNS = (
@@ -80,6 +81,42 @@ STATION_COLUMNS = (
     Column("background", "boolean", "Background station (对照点), excluded from city means", "对照点", "CNEMC"),
 )
 
+ALERT_SOURCE_EN = ("Heavy-pollution weather alerts as issued by the authorities, recorded by the plan office; "
+                   "each row links to the issuing document")
+ALERT_SOURCE_ZH = "有关部门发布的重污染天气预警，由行动计划办公室录入；每条附发布文件链接"
+
+ALERT_COLUMNS = (
+    Column("id", "integer", "Alert number on this site (stable)", "本站预警编号（不变）", "this site"),
+    Column("level", "string", "yellow | orange | red", "预警级别：yellow黄色、orange橙色、red红色", "issuing document"),
+    Column("level_name_zh", "string", "Level name (Chinese)", "级别名称", "issuing document"),
+    Column("level_name_en", "string", "Level name (English)", "级别英文名称", "this site"),
+    Column("response_level", "string", "Emergency response level it starts (Ⅲ, Ⅱ, Ⅰ)", "对应应急响应级别", "issuing document"),
+    Column("status", "string", "scheduled | active | ended, judged when the file was served",
+           "状态：scheduled未开始、active生效中、ended已解除（按提供本文件时判断）", "this site"),
+    Column("starts_at", "datetime", "When it takes effect (+08:00)", "生效时间", "issuing document"),
+    Column("ends_at", "datetime", "When it was lifted (+08:00); empty while open", "解除时间（未解除为空）", "issuing document"),
+    Column("issuer", "string", "Issuing body", "发布单位", "issuing document"),
+    Column("title", "string", "Title of the issuing document", "发布文件标题", "issuing document"),
+    Column("url", "string", "Address of the issuing document", "发布文件链接", "issuing document"),
+    Column("recorded_at", "datetime", "When it was recorded on this site (+08:00)", "本站录入时间", "this site"),
+)
+
+CORRECTION_COLUMNS = (
+    Column("id", "integer", "Correction number (one per corrected value; several fields may share it)", "更正编号", "this site"),
+    Column("station", "string", "Station code, or CNEMC city name for a daily city value", "站点编码或城市名称", "CNEMC"),
+    Column("date", "date", "Day of the corrected value", "被更正数据的日期", "CNEMC"),
+    Column("hour", "integer", "Hour label 0–23 (Beijing time) of an hourly value; empty for a daily value",
+           "小时（北京时间0–23）；日数据为空", "CNEMC"),
+    Column("time", "datetime", "The corrected observation hour (+08:00); empty for a daily value", "被更正的监测时间", "CNEMC"),
+    Column("field", "string", "What changed (pm25, pm10, so2, no2, co, o3, so2_24h, aqi_published; daily: o3_8h)",
+           "变化的项目", "this site"),
+    Column("old_value", "number", "Value before (empty = none)", "更正前的值", "CNEMC"),
+    Column("new_value", "number", "Value after, now shown by the site (empty = none)", "更正后的值（本站现显示）", "CNEMC"),
+    Column("old_source", "string", "File the earlier value came from", "原值来源文件", "this site"),
+    Column("new_source", "string", "File that changed it", "新值来源文件", "this site"),
+    Column("recorded_at", "datetime", "When the site imported the change (+08:00)", "本站导入时间", "this site"),
+)
+
 AIR_DATASETS = [
     Dataset("air-latest", "/air/latest", "Latest hourly air quality by station", "各站点最新小时空气质量",
             "The latest stored hour of every station: published and recomputed AQI, six pollutants.",
@@ -97,4 +134,12 @@ AIR_DATASETS = [
             "苏州24个国控站点及WGS-84坐标。", STATION_COLUMNS,
             "CNEMC national station list valid from 2022-02-13", "中国环境监测总站国控站点名录（2022-02-13起）",
             "Facts: CNEMC; selection and English names: CC BY 4.0"),
+    Dataset("air-alerts", "/alerts", "Heavy-pollution weather alerts", "重污染天气预警",
+            "Every alert recorded: level, start, end, issuing body and document; also as an Atom feed (/alerts.atom).",
+            "已录入的全部预警：级别、起止时间、发布单位与文件；另有Atom订阅（/alerts.atom）。", ALERT_COLUMNS,
+            ALERT_SOURCE_EN, ALERT_SOURCE_ZH, "Facts: issuing authorities; records: CC BY 4.0"),
+    Dataset("air-corrections", "/air/corrections", "Corrections by the publisher", "发布方数据更正",
+            "Stored observations that a later published file changed: before, after, which files, when.",
+            "后发布的文件改变了已入库数据的记录：更正前后、来源文件与时间。", CORRECTION_COLUMNS, SOURCE_EN,
+            SOURCE_ZH, LICENCE),
 ]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 
+from ..domain import history as h
+from ..domain.air.alerts import LEVELS as ALERT_LEVELS
 from ..domain.air.stations import CITIES, DEFAULT_CITY
-from ..i18n import current_locale
+from ..history.views import absolute, atom_link, tag_authority
+from ..i18n import current_locale, html_lang
 from ..services import site_data
+from ..templating import fmt_localtime
 from ..twins import render_twin, twin_links, twin_route
-from . import bp, records, service
+from . import alerts, bp, records, service
 
 HTML_DAILY_LIMIT = 400
 
@@ -81,6 +86,7 @@ def _index(fmt: str):
                  "meta": _meta()},
         lambda: rows, records.LATEST_COLUMNS, "suzhou-air-latest.csv",
         rows=rows, city_rows=service.latest_city_readings(), latest_time=latest_time,
+        city_time=next((c["time"] for c in service.latest_city_readings() if c["city"] == DEFAULT_CITY), None),
         last_city_day=city_daily[-1] if city_daily else None,
         alternates=twin_links("air.latest"), **_common(),
     )
@@ -161,6 +167,7 @@ def history():
     return render_template(
         "air/history.html", key=key, data=data, year=year, monthly=monthly,
         calendar=data["calendar"].get(year, {}) if year else {},
+        heavy_days=service.heavy_days(key, year) if year else [],
         alternates=twin_links("air.annual"), **_common(),
     )
 
@@ -189,3 +196,87 @@ def levels_css():
     resp.cache_control.public = True
     resp.cache_control.max_age = 3600
     return resp
+
+
+# --- heavy-pollution alerts ------------------------------------------------------------------
+
+# Tasks of the plan about heavy-pollution weather (measure 20): what the plan itself requires.
+ALERT_TASKS = (38, 39)
+
+
+def _fireworks_rule() -> dict | None:
+    """The city-wide fireworks rule of data/fireworks/bans.yaml (maps capability), if loaded."""
+    maps = current_app.extensions.get("cleanair_maps")
+    if maps is None:
+        return None
+    r = maps.fireworks
+    return {"citywide_zh": r.citywide_zh, "citywide_en": r.citywide_en, "legal_title_zh": r.legal_title_zh,
+            "legal_title_en": r.legal_title_en, "in_force": r.in_force, "reported": r.reported,
+            "caveat_zh": r.caveat_zh, "caveat_en": r.caveat_en}
+
+
+@twin_route(bp, "/alerts", endpoint="alerts")
+def alerts_view(fmt: str):
+    now = service.now()
+    recorded = alerts.all_alerts()
+    rows = [alerts.record(a, now) for a in recorded]
+    in_force = [r for r in rows if r["status"] == "active"]
+    page = site_data().pages.get(("alerts", "en" if current_locale() == "en" else "zh"))
+    p = site_data().plan
+    return render_twin(
+        fmt, "air/alerts.html",
+        lambda: {"alerts": rows, "active": [r["id"] for r in in_force], "checked_at": now,
+                 "levels": {k: {"name_zh": v.name_zh, "name_en": v.name_en, "response_level": v.response}
+                            for k, v in ALERT_LEVELS.items()},
+                 "meta": {**_meta(), "source_en": records.ALERT_SOURCE_EN, "source_zh": records.ALERT_SOURCE_ZH}},
+        lambda: rows, records.ALERT_COLUMNS, "suzhou-heavy-pollution-alerts.csv",
+        rows=rows, in_force=in_force, page=page, levels=ALERT_LEVELS, fireworks=_fireworks_rule(),
+        tasks=[t for t in (p.task(n) for n in ALERT_TASKS) if t], checked_at=now,
+        alternates=twin_links("air.alerts") + [atom_link(url_for("air.alerts_feed"))], **_common(),
+    )
+
+
+@bp.route("/alerts.atom", defaults={"fmt": "atom"})
+def alerts_feed(fmt: str):
+    """Atom 1.0: one entry per alert, updated when it is lifted (same builder as /changes.atom)."""
+    now = service.now()
+    suffix = "" if current_locale() == "zh_Hans" else "/en"
+    authority = tag_authority()
+    entries = []
+    for a in alerts.all_alerts()[:100]:
+        r = alerts.record(a, now)
+        title = alert_title(r)
+        lines = [title, _("From %(t)s (Suzhou time)", t=fmt_localtime(a.starts_at)),
+                 _("Until %(t)s (Suzhou time)", t=fmt_localtime(a.ends_at)) if a.ends_at else _("Until lifted"),
+                 _("Issued by: %(b)s", b=a.issuer), _("Document: %(t)s", t=a.title), a.url]
+        entries.append(h.FeedEntry(
+            id=h.tag_uri(authority, a.created_at.year, f"alert/{a.id}{suffix}"), title=title,
+            updated=a.end_recorded_at or a.created_at, published=a.created_at,
+            link=absolute("/alerts") + f"#alert-{a.id}", summary="\n".join(lines), categories=(f"level:{a.level}",),
+        ))
+    feed = h.Feed(id=h.tag_uri(authority, 2026, f"alerts{suffix}"),
+                  title=_("Suzhou heavy-pollution weather alerts"),
+                  self_url=absolute("/alerts.atom"), alternate_url=absolute("/alerts"),
+                  author=_("Suzhou Clean Air Plan"), lang=html_lang(current_locale()))
+    resp = Response(h.build_atom(feed, entries), content_type="application/atom+xml; charset=utf-8")
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def alert_title(r: dict) -> str:
+    name = r["level_name_en"] if current_locale() == "en" else r["level_name_zh"]
+    return _("%(level)s (level %(n)s response): %(title)s", level=name, n=r["response_level"], title=r["title"])
+
+
+# --- publisher corrections -------------------------------------------------------------------
+
+@twin_route(bp, "/air/corrections")
+def corrections(fmt: str):
+    rows = service.corrections()
+    shown = rows[:HTML_DAILY_LIMIT] if fmt == "html" else rows
+    return render_twin(
+        fmt, "air/corrections.html",
+        lambda: {"corrections": rows, "meta": _meta()},
+        lambda: rows, records.CORRECTION_COLUMNS, "suzhou-air-corrections.csv",
+        rows=shown, total=len(rows), alternates=twin_links("air.corrections"), **_common(),
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,14 @@ from flask import Flask, current_app, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock
+from ..domain.air import freshness
 from ..domain.air.aqi import primary_names
 from ..domain.air.standards import POLLUTANTS, Standards, load_standards
 from ..domain.air.stations import CITIES, DEFAULT_CITY, StationRecord, load_stations, stations_frame
 from ..domain.plan import IndicatorValue
 from ..extensions import db
 from . import packing
-from .models import AirAnnual, AirDaily, AirHourDay, AirImport
+from .models import AirAnnual, AirCorrection, AirDaily, AirHourDay, AirImport
 
 
 # The station contract other capabilities use is the domain's registry record itself.
@@ -128,11 +129,16 @@ def _cached(name: str, build: Callable[[], Any]) -> Any:
 
 
 def now() -> datetime:
-    """The current instant (aware); the pinned TODAY at 00:00 Suzhou time in tests."""
+    """The current instant (aware), read at every call; the pinned TODAY at 00:00 Suzhou time in tests."""
     pinned = current_app.config.get("TODAY")
     if pinned:
         return datetime.combine(date.fromisoformat(pinned), time(0), tzinfo=clock.site_zone())
     return clock.now_utc()
+
+
+def stale_minutes() -> int:
+    """AIR_STALE_MINUTES: older observations are old data (pages say so, /healthz/data is 503)."""
+    return int(current_app.config.get("AIR_STALE_MINUTES", 180))
 
 
 def _level_fields(aqi: int | None, on: date) -> dict:
@@ -148,8 +154,14 @@ def _f(v: Any) -> float | None:
 
 
 def latest_readings() -> dict[str, Reading]:
-    """Station code -> latest stored hourly reading; {} when nothing has been imported."""
-    return _cached("latest", _build_latest)
+    """Station code -> latest stored hourly reading; {} when nothing has been imported.
+
+    The readings are cached per data version, but `stale` is judged now, at every call: data
+    that stops arriving becomes old data without anything being imported.
+    """
+    readings = _cached("latest", _build_latest)
+    current, limit = now(), stale_minutes()
+    return {code: replace(r, stale=freshness.is_stale(r.time, current, limit)) for code, r in readings.items()}
 
 
 def _build_latest() -> dict[str, Reading]:
@@ -157,8 +169,6 @@ def _build_latest() -> dict[str, Reading]:
     last = sa.select(t.c.station, sa.func.max(t.c.date).label("d")).group_by(t.c.station).subquery()
     rows = db.session.execute(sa.select(t).join(last, sa.and_(t.c.station == last.c.station,
                                                               t.c.date == last.c.d))).all()
-    stale_after = timedelta(hours=int(current_app.config.get("AIR_STALE_HOURS", 3)))
-    current = now()
     out: dict[str, Reading] = {}
     for h in _hours_of(rows):
         if h["station"] in out and out[h["station"]].time >= h["time"]:
@@ -168,7 +178,7 @@ def _build_latest() -> dict[str, Reading]:
             **_level_fields(h["aqi"], h["time"].date()),
             primary_pollutants=tuple(h["primary_pollutants"]),
             pm25=h["pm25"], pm10=h["pm10"], so2=h["so2"], no2=h["no2"], co=h["co"], o3=h["o3"],
-            stale=current - h["time"] > stale_after,
+            stale=False,  # judged at each call by latest_readings(), never cached
         )
     return out
 
@@ -207,15 +217,50 @@ def latest_time() -> datetime | None:
     return max((r.time for r in readings.values()), default=None)
 
 
+def newest_observation() -> datetime | None:
+    """The newest stored hour of any station (an aware instant; Beijing-time label)."""
+    return latest_time()
+
+
 def latest_city_readings() -> list[dict]:
-    """For each city: the mean of its evaluation stations' readings at its latest hour, with AQI."""
-    return _cached("latest_city", _build_latest_city)
+    """For each city: the mean of its evaluation stations' readings at its latest hour, with AQI.
+
+    `stale` is judged now, at every call (the values themselves are cached per data version).
+    """
+    current, limit = now(), stale_minutes()
+    return [{**c, "stale": freshness.is_stale(c["time"], current, limit)}
+            for c in _cached("latest_city", _build_latest_city)]
+
+
+def freshness_of(observed: datetime | None) -> dict | None:
+    """For pages: how old an observation is now, and whether that is old data (template global)."""
+    if observed is None:
+        return None
+    minutes = freshness.age_minutes(observed, now()) or 0
+    return {"time": observed, "minutes": max(minutes, 0), "stale": minutes > stale_minutes()}
+
+
+def age_text(minutes: int) -> str:
+    """An age in the page's language: minutes below 2 hours, hours below 2 days, then days."""
+    from flask_babel import ngettext
+
+    if minutes < 120:
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    if minutes < 48 * 60:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d day", "%(num)d days", minutes // (24 * 60))
+
+
+def data_freshness() -> dict:
+    """How current the data is, now: per station, per city, and ok/stale for the city (苏州)."""
+    newest = {code: r.time for code, r in _cached("latest", _build_latest).items()}
+    return freshness.report(station_registry(), newest, now(), stale_minutes())
 
 
 def _build_latest_city() -> list[dict]:
     from ..domain.air.aqi import single_aqi
 
-    readings = latest_readings()
+    readings = _cached("latest", _build_latest)
     out = []
     for city in CITIES:
         members = [s for s in state().stations if s.city == city and not s.background]
@@ -233,8 +278,7 @@ def _build_latest_city() -> list[dict]:
                          version.standard) if version.standard else {"aqi": None, "primary": ()}
         out.append({"city": city, "city_en": CITIES[city], "time": at, "stations": len(current),
                     "stations_total": len(members), "aqi": res["aqi"], **_level_fields(res["aqi"], at.date()),
-                    "primary_pollutants": res["primary"], **values,
-                    "stale": any(r.stale for r in current)})
+                    "primary_pollutants": res["primary"], **values})
     return out
 
 
@@ -397,3 +441,42 @@ def history(key: str = DEFAULT_CITY) -> dict:
         }
 
     return _cached(f"history:{key}", build)
+
+
+# --- publisher corrections and heavy-pollution days ----------------------------------------
+
+def corrections(limit: int | None = None) -> list[dict]:
+    """Stored values later files changed, newest first: one row per changed field."""
+    def build() -> list[dict]:
+        t = AirCorrection.__table__
+        out = []
+        for r in db.session.execute(sa.select(t).order_by(t.c.recorded_at.desc(), t.c.id.desc())).all():
+            m = r._mapping
+            at = (clock.observation_instant(datetime.combine(m["date"], time(m["hour"])))
+                  if m["hour"] is not None else None)
+            for field_name, (old, new) in sorted(json.loads(m["changes"]).items()):
+                out.append({"id": m["id"], "station": m["station"], "date": m["date"], "hour": m["hour"],
+                            "time": at, "field": field_name, "old_value": old, "new_value": new,
+                            "old_source": m["old_source"], "new_source": m["new_source"],
+                            "recorded_at": m["recorded_at"]})
+        return out
+
+    rows = _cached("corrections", build)
+    return rows if limit is None else rows[:limit]
+
+
+def is_heavy_day(row: dict) -> bool:
+    """A heavy-pollution day (重度及以上污染): daily AQI above 200, as the annual counts use
+    (assess.annual: the recomputed daily AQI)."""
+    return row["aqi"] is not None and row["aqi"] > standards().rules.heavy_aqi_above
+
+
+def heavy_days(key: str = DEFAULT_CITY, year: int | None = None) -> list[dict]:
+    """The heavy-pollution days counted for a city or station, each with the alerts in force that day."""
+    from . import alerts
+
+    recorded = alerts.all_alerts()
+    from ..domain.air.alerts import in_force_on
+
+    return [{**r, "alerts": in_force_on(recorded, r["date"])} for r in daily_rows(key)
+            if is_heavy_day(r) and (year is None or r["date"].year == year)]

@@ -35,7 +35,7 @@ from ..domain.air.standards import POLLUTANTS, Standards
 from ..extensions import db
 from . import hours, packing
 from .bulk import delete_ids, insert
-from .models import AirAnnual, AirDaily, AirHourDay, AirImport
+from .models import AirAnnual, AirCorrection, AirDaily, AirHourDay, AirImport
 
 DAILY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "aqi_published"]
 
@@ -51,6 +51,7 @@ class FileReport:
     skipped: dict[str, int] = field(default_factory=dict)
     overlaps: dict[str, int] = field(default_factory=dict)  # other file -> keys given by both
     kept_other: int = 0  # keys where another file's value won by precedence
+    corrected: int = 0  # of `imported`: keys that held a different value before (publisher corrections)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -63,7 +64,8 @@ class FileReport:
             return f"{self.path.name} [{self.layout}]: station list checked against the registry, nothing imported"
         skipped = sum(self.skipped.values())
         why = "; ".join(f"{n} {k}" for k, n in self.skipped.items())
-        out = (f"{self.path.name} [{self.layout}]: read {self.rows_read}, imported {self.imported}, "
+        fixed = f" ({self.corrected} of them corrections of stored values)" if self.corrected else ""
+        out = (f"{self.path.name} [{self.layout}]: read {self.rows_read}, imported {self.imported}{fixed}, "
                f"unchanged {self.unchanged}, skipped {skipped}" + (f" ({why})" if why else ""))
         if self.overlaps:
             out += "; overlaps: " + ", ".join(f"{n} with {f}" for f, n in self.overlaps.items())
@@ -243,9 +245,43 @@ def _merge_hourly(items: list[tuple[int, Parsed]], standards: Standards, station
         fr = reports[idx]
         fr.imported, fr.unchanged = result.imported[idx], result.unchanged[idx]
         fr.kept_other, fr.overlaps = result.kept_other[idx], result.overlaps[idx]
+        fr.corrected = result.corrected[idx]
     import_ids = _log_imports(items, reports)
+    _record_hour_corrections(result, names, {i: p.path.name for i, p in items}, import_ids)
     hours.write(result.grid, standards, import_ids)
     return result.grid
+
+
+def _changes(fields: list[str], old: np.ndarray, new: np.ndarray) -> list[str]:
+    """JSON {field: [old, new]} of the fields that differ, per row (NaN = no value = null)."""
+    out = []
+    for o, n in zip(old, new):
+        diff = {}
+        for f, a, b in zip(fields, o, n):
+            if not (a == b or (np.isnan(a) and np.isnan(b))):
+                diff[f] = [None if np.isnan(a) else float(a), None if np.isnan(b) else float(b)]
+        out.append(json.dumps(diff, sort_keys=True))
+    return out
+
+
+def _record_hour_corrections(result: hours.MergeResult, old_names: dict[int, str], new_names: dict[int, str],
+                             import_ids: dict[int, int]) -> None:
+    """One air_correction row per stored hour that a new file changed (what, from which file, when)."""
+    c = result.corrections
+    if not len(c.cells):
+        return
+    g = result.grid
+    rows = c.cells // hours.HOURS
+    insert(AirCorrection.__table__, pd.DataFrame({
+        "station": [g.codes[s] for s in g.station[rows]],
+        "date": _dates(g.day[rows]),
+        "hour": c.cells % hours.HOURS,
+        "changes": _changes(list(hours.FIELDS), c.old, c.new),
+        "old_source": [old_names.get(int(s), f"import {int(s)}") for s in c.old_src],
+        "new_source": [new_names[int(i)] for i in c.file_idx],
+        "import_id": [import_ids[int(i)] for i in c.file_idx],
+        "recorded_at": clock.now_utc(),
+    }))
 
 
 def _frame(stmt: sa.Select) -> pd.DataFrame:
@@ -296,7 +332,7 @@ def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
     winner = ~cand.duplicated(key_cols, keep="last")
     counts = cand.groupby(key_cols, sort=False)["_order"].transform("size")
     # The stored row of the same key, to tell "unchanged" from "changed".
-    old = cand.loc[cand["_idx"] == -1, [*key_cols, "id", *values]]
+    old = cand.loc[cand["_idx"] == -1, [*key_cols, "id", "source", *values]]
     cand = cand.merge(old, on=key_cols, how="left", suffixes=("", "_stored"))
     has_old = cand["id_stored"].notna().to_numpy()
     x = cand[values].to_numpy(dtype="float64")
@@ -321,6 +357,8 @@ def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
         fr.kept_other = int((mine & lost).sum())
         fr.unchanged = int((mine & same & winner.to_numpy()).sum())
         fr.imported = int((mine & write).sum())
+        fr.corrected = int((mine & write & has_old).sum())
+    fixed = write & has_old
     written = cand.loc[write].drop(columns=[c for c in cand.columns if c.endswith("_stored")])
     # Every file was validated completely before this point, so a bad file never reaches the
     # database. The valid files of one run are written in one transaction (rolled back whole if
@@ -328,7 +366,16 @@ def _merge_daily(items: list[tuple[int, Parsed]], standards: Standards,
     delete_ids(table, [int(i) for i in replaced_ids])
     out = written.drop(columns=["_idx", "_order"]).sort_values(key_cols, kind="stable")
     insert(table, out.assign(kind="city"))
-    _log_imports(items, reports)
+    import_ids = _log_imports(items, reports)
+    if fixed.any():
+        c = cand.loc[fixed]
+        insert(AirCorrection.__table__, pd.DataFrame({
+            "station": c["station"].to_numpy(), "date": c[key].to_numpy(), "hour": None,
+            "changes": _changes(values, c[[v + "_stored" for v in values]].to_numpy(dtype="float64"),
+                                c[values].to_numpy(dtype="float64")),
+            "old_source": c["source_stored"].to_numpy(), "new_source": c["source"].to_numpy(),
+            "import_id": [import_ids[int(i)] for i in c["_idx"]], "recorded_at": clock.now_utc(),
+        }))
     return written[key_cols]
 
 

@@ -37,6 +37,8 @@ FIREWORKS_COLUMNS = (
     Column("area_en", "string", "Ban area as described (English)", "禁放区域描述（英文）"),
     Column("task27_status", "string", "Status of plan task 27 (ban-zone optimisation by end-2024), for 吴江/吴中/相城", "任务27（2024年底前优化禁放区）的状态，适用于吴江、吴中、相城"),
     Column("reported", "date", "Date of the public report the area text follows", "区域描述所依据公开报道的日期"),
+    Column("citywide_ban_now", "boolean", "A heavy-pollution alert is in force (judged when the file was served): fireworks are banned in the whole city",
+           "重污染天气预警生效中（按提供本文件时判断）：全市禁放", "this site's alert records"),
 )
 
 MAP_DATASETS = (

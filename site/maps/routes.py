@@ -47,7 +47,8 @@ def fireworks(fmt: str):
     data = svc.fireworks_records()
     rows = lambda: [
         {**{k: d[k] for k in ("name_zh", "name_en", "scope", "area_zh", "area_en")}, "district": d["slug"],
-         "task27_status": d["task27"]["status"] if d["task27"] else None, "reported": data["source"]["reported"]}
+         "task27_status": d["task27"]["status"] if d["task27"] else None, "reported": data["source"]["reported"],
+         "citywide_ban_now": data["citywide_ban_now"]}
         for d in data["districts"]
     ]
     return render_twin(

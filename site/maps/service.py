@@ -170,6 +170,19 @@ def task27_status(records: list[dict] | None = None) -> dict[str, dict]:
     return out
 
 
+def alerts_in_force() -> list[dict[str, Any]]:
+    """Heavy-pollution alerts in force now (air capability); [] while that capability is absent.
+
+    The city-wide fireworks rule (bans.yaml `citywide_*`) applies while any is in force.
+    """
+    if "air" not in current_app.blueprints:
+        return []
+    from cleanair.air import alerts, service as air
+
+    now = air.now()
+    return [alerts.record(a, now) for a in alerts.active(now)]
+
+
 def fireworks_records() -> dict[str, Any]:
     p, data = plan(), maps_data()
     rules = data.fireworks
@@ -188,6 +201,9 @@ def fireworks_records() -> dict[str, Any]:
                    "reported": rules.reported, "url": rules.source_url},
         "caveat_zh": rules.caveat_zh, "caveat_en": rules.caveat_en,
         "citywide_zh": rules.citywide_zh, "citywide_en": rules.citywide_en,
+        # A heavy-pollution alert in force now: the city-wide ban applies (judged when served).
+        "alerts_in_force": (in_force := alerts_in_force()),
+        "citywide_ban_now": bool(in_force),
         "districts": districts,
         "zones": [{"file": z.file, "district": z.district, "name_zh": z.name_zh, "name_en": z.name_en,
                    "source_title": z.source_title, "source_url": z.source_url, "as_of": z.as_of,
@@ -325,6 +341,7 @@ def _build_progress(tiles: TileConfig | None, tip_counts: Mapping[str, int] | No
 def _build_fireworks(tiles: TileConfig | None) -> str:
     p = plan()
     rec = fireworks_records()
+    citywide = _("Heavy-pollution alert in force: fireworks are banned in the whole city.") if rec["citywide_ban_now"] else None
     districts = []
     for r in rec["districts"]:
         t27 = r["task27"]
@@ -339,7 +356,8 @@ def _build_fireworks(tiles: TileConfig | None) -> str:
     labels = {**_common_labels(), "area": _("Ban area"), "task27": _("Task 27 (optimise ban zones by end-2024)"),
               "zone": _("Official ban zone"),
               "caveat": _("As publicly reported on 6 January 2023; verify against the official notice.")}
-    m = builders.fireworks_map(maps_data().boundaries, districts, zones, assets=_assets(), tiles=tiles, labels=labels)
+    m = builders.fireworks_map(maps_data().boundaries, districts, zones, assets=_assets(), tiles=tiles, labels=labels,
+                               citywide_ban=citywide)
     return render_document(m, lang=html_lang(), title=_("Map: fireworks ban"), extra_head=_icon_link())
 
 
@@ -357,6 +375,9 @@ def map_document(name: str) -> MapDocument:
     data = maps_data()
     tiles = data.tiles
     snapshot = air_snapshot() if name == "stations" else None
+    # What a map shows that changes with the clock: stations turning stale, an alert in force.
+    clock_state = (sorted(c for c, r in snapshot.readings.items() if r.stale) if snapshot
+                   else [a["id"] for a in alerts_in_force()] if name == "fireworks" else None)
     tips = tip_counts() if name == "progress" else None
     if tips is not None and not any(tips.values()):
         tips = None  # the tips layer appears once there are tips to count
@@ -370,6 +391,7 @@ def map_document(name: str) -> MapDocument:
         tiles=None if tiles is None else [tiles.mode, tiles.url, tiles.label_url, tiles.attribution],
         data=data.version, air=snapshot.version if snapshot else None,
         air_present=snapshot is not None, tips=sorted(tips.items()) if tips is not None else None, leaflet=current_app.config["LEAFLET_VERSION"],
+        clock_state=clock_state,
         manifest=current_app.config["STATIC_MANIFEST"].get(f"vendor/leaflet-{current_app.config['LEAFLET_VERSION']}/leaflet.js"),
     )
     return data.cache.get(f"{name}:{current_locale()}", key, builders_by_name[name])

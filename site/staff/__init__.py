@@ -15,6 +15,7 @@ def _setup(state) -> None:
 
 
 from . import (
+    alerts,  # noqa: F401  (heavy-pollution alerts: plan office)
     guards,  # noqa: F401  (installs the login check on the blueprint)
     routes,  # noqa: F401
 )

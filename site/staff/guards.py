@@ -19,6 +19,9 @@ from ..report.models import StaffUser
 from . import bp
 
 ROLES = ("reviewer", "admin")
+# What only the plan office may do (heavy-pollution alerts, publishing): role `publisher` (added
+# with the progress work) or `admin`.
+PUBLISHER_ROLES = ("publisher", "admin")
 PUBLIC_ENDPOINTS = {"staff.login"}
 SESSION_KEY = "staff_id"
 SESSION_STARTED = "staff_since"
@@ -96,3 +99,18 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def login_limit() -> str:
     return current_app.config["STAFF_LOGIN_LIMIT"]
+
+
+def publisher_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The plan office's actions: `publisher` or `admin`."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = current_staff()
+        if user is None:
+            return redirect(url_for("staff.login"), 303)
+        if user.role not in PUBLISHER_ROLES:
+            abort(403, _("Only the plan office (publisher) or an administrator can do this."))
+        return view(*args, **kwargs)
+
+    return wrapper

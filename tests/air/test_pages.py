@@ -25,10 +25,11 @@ def test_air_page_shows_latest_values_and_says_they_are_old(air_client):
     html = air_client.get("/air").get_data(as_text=True)
     assert "2022-01-04 23:00" in html
     # Pinned today is 2026-11-30: the data is 1790 days old and the page says so.
-    assert "1790" in html and "latest data" not in html  # Chinese page
+    assert "1790" in html and "latest observation" not in html  # Chinese page
     assert "彩香" in html and "上方山" in html
     en = air_client.get("/en/air").get_data(as_text=True)
-    assert "latest data: 2022-01-04 23:00, 1790 days ago." in en
+    assert "latest observation 2022-01-04 23:00 (Suzhou time), 1790 days ago." in en
+    assert "Updated" not in en  # never "fresh" when old
     assert "Health advice" in en and "HJ 633-2012" in en
 
 
