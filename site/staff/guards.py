@@ -18,8 +18,15 @@ from ..extensions import db
 from ..report.models import StaffUser
 from . import bp
 
-ROLES = ("reviewer", "admin")
+ROLES = ("reviewer", "admin", "editor", "publisher")
+# Two desks behind one login: tips (reviewer, admin) and progress (editor, publisher = the plan
+# office, admin; docs/progress.md). A role sees only its desk; `admin` keeps every right.
+TIP_ROLES = frozenset({"reviewer", "admin"})
+PROGRESS_ROLES = frozenset({"editor", "publisher", "admin"})
+PUBLISHING_ROLES = frozenset({"publisher", "admin"})
+PROGRESS_ENDPOINT_PREFIX = "staff.progress"
 PUBLIC_ENDPOINTS = {"staff.login"}
+ANY_ROLE_ENDPOINTS = {"staff.logout"}
 SESSION_KEY = "staff_id"
 SESSION_STARTED = "staff_since"
 SESSION_HOURS = 8
@@ -55,8 +62,18 @@ def end_session() -> None:
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_staff() is None:
+    user = current_staff()
+    if user is None:
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")), 303)
+    endpoint = request.endpoint or ""
+    if endpoint in ANY_ROLE_ENDPOINTS:
+        return None
+    # Deny by default: every staff route belongs to the tips desk unless it is a progress route.
+    desk = PROGRESS_ROLES if endpoint.startswith(PROGRESS_ENDPOINT_PREFIX) else TIP_ROLES
+    if user.role not in desk:
+        if endpoint == "staff.queue" and user.role in PROGRESS_ROLES:
+            return redirect(url_for("staff.progress_list"), 303)  # their start page after login
+        abort(403, _("Your account has no access to this part of the staff desk."))
     return None
 
 
@@ -89,6 +106,21 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return redirect(url_for("staff.login"), 303)
         if user.role != "admin":
             abort(403, _("Only administrators can do this."))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def publisher_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Publishing and sending back: the plan office (publisher) and admins only."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = current_staff()
+        if user is None:
+            return redirect(url_for("staff.login"), 303)
+        if user.role not in PUBLISHING_ROLES:
+            abort(403, _("Only the plan office can publish or send back."))
         return view(*args, **kwargs)
 
     return wrapper
