@@ -75,6 +75,18 @@ def _air(slug: str) -> dict[str, Any]:
             "source": source, "target_pm25": _pm25_target()}
 
 
+def _pm25_chart(air: dict[str, Any]):
+    """Annual PM2.5 as line-chart geometry: complete years solid, incomplete ones hollow."""
+    from datetime import date
+
+    from ..domain.charts import Point, line_chart
+
+    t = plan().target("pm25-annual-mean")
+    points = [Point(date(y["year"], 12, 31) if y["complete"] else date.fromisoformat(y["last_date"]), y["pm25"], y["complete"])
+              for y in air["annual"] if y["pm25"] is not None]
+    return line_chart(points, t.target_value if t else None, t.deadline if t else None)
+
+
 def _pm25_target() -> float | None:
     t = plan().target("pm25-annual-mean")
     return t.target_value if t else None
@@ -138,7 +150,7 @@ def district(slug: str, fmt: str):
         lambda: {"district": _district_record(slug), "today": today(), "counts": counts, "tasks": tasks, "air": air,
                  "note_zh": p.note_zh, "note_en": p.note_en, "meta": _meta()},
         lambda: rec.district_task_rows(slug, tasks), rec.DISTRICT_COLUMNS, f"suzhou-district-{slug}.csv",
-        plan=p, district=p.district(slug), tasks=tasks, counts=counts, air=air, feed_url=feed,
+        plan=p, district=p.district(slug), tasks=tasks, counts=counts, air=air, feed_url=feed, chart=_pm25_chart(air),
         stations=[s for s in svc_stations(air["stations"])],
         alternates=twin_links("progress.district", slug=slug) + [{"fmt": "atom", "type": "application/atom+xml", "href": feed}],
     )
