@@ -81,7 +81,9 @@ def line_chart(points: Sequence[Point], target: float | None = None, deadline: d
     running = [c for c in cps if not c.final]
     running_path = ""
     if running:
-        chain = ([finals[-1]] if finals else []) + running
+        # Joined to the last final value before them (a running year continues the series).
+        before = [c for c in finals if c.when < running[0].when]
+        chain = before[-1:] + running
         running_path = "M" + " L".join(f"{c.x},{c.y}" for c in chain) if len(chain) > 1 else ""
     y_ticks = []
     v = lo

@@ -375,8 +375,9 @@ def _history_change(kind: str, record: Any, stamp: datetime):
                          district=None, **common)
 
 
-def _citation(record: Any) -> str:
-    """The source as published: title, issuer, date; a republication says by whom."""
+def _citation(record: Any, locale: str | None = None) -> str:
+    """The source as published: title, issuer, date; a republication says by whom (in the
+    page's language; None = both, for the history, which stores one text for both)."""
     parts = [record.source_title]
     if record.source_issuer:
         parts.append(record.source_issuer)
@@ -386,7 +387,8 @@ def _citation(record: Any) -> str:
         parts.append(record.source_doc_no)
     text = ", ".join(p for p in parts if p)
     if record.republished_by:
-        text += f" (republished by {record.republished_by})"
+        word = {"zh_Hans": "转载", "en": "republished by"}.get(locale or "", "转载 / republished by")
+        text += f" ({word}: {record.republished_by})" if locale != "zh_Hans" else f"（{word}：{record.republished_by}）"
     return text
 
 
@@ -468,17 +470,20 @@ def latest_published(limit: int = 10) -> list[dict[str, Any]]:
 
 
 def published_values() -> dict[str, list[IndicatorValue]]:
-    """Published indicator values by target slug (cached per data version)."""
-    return _cached("values", _build_values)
+    """Published indicator values by target slug (cached per data version and language)."""
+    from ..i18n import current_locale
+
+    locale = current_locale() if has_request_context() else "zh_Hans"
+    return _cached(f"values:{locale}", lambda: _build_values(locale))
 
 
-def _build_values() -> dict[str, list[IndicatorValue]]:
+def _build_values(locale: str) -> dict[str, list[IndicatorValue]]:
     out: dict[str, list[IndicatorValue]] = {}
     rows = db.session.scalars(select(IndicatorReport).where(IndicatorReport.state == dp.PUBLISHED)
                               .order_by(IndicatorReport.published_at, IndicatorReport.id))
     for r in rows:
         out.setdefault(r.target, []).append(IndicatorValue(
-            slug=r.target, value=float(r.value), date=r.date, period=r.period, source_title=_citation(r),
+            slug=r.target, value=float(r.value), date=r.date, period=r.period, source_title=_citation(r, locale),
             source_url=r.source_url, note=r.note))
     return out
 
