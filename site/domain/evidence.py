@@ -20,13 +20,9 @@ MAX_PDF_PAGES = 300
 _PAGE_KEYS_DROPPED = ("/Annots", "/AA", "/Metadata", "/PieceInfo", "/Thumb")
 
 
-class EvidenceRejected(ValueError):
-    """Why a file was refused: `code` is one of not_image, unsupported, too_many_pixels,
-    not_pdf, encrypted, too_many_pages."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class EvidenceRejected(ImageRejected):
+    """Why a file was refused: `code` is one of the image codes (not_image, unsupported,
+    too_many_pixels) or not_pdf, encrypted, too_many_pages."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..domain import progress as dp
@@ -67,7 +68,7 @@ class ValueForm(_Source):
     target = SelectField(_l("Target"), validators=[InputRequired()])
     value = StringField(_l("Value (in the target's unit)"), validators=[InputRequired(), Length(max=30)])
     date = StringField(_l("Last day the value covers (YYYY-MM-DD)"), validators=[InputRequired(), Length(max=10)])
-    period = SelectField(_l("Period"), validators=[InputRequired()], choices=[(p, p) for p in PERIODS])
+    period = SelectField(_l("Period"), validators=[InputRequired()], choices=[SelectChoice(p, p) for p in PERIODS])
 
     def to_input(self) -> svc.ValueInput:
         self.bad_dates = []

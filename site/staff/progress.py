@@ -14,13 +14,16 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from ..domain import progress as dp
 from ..domain.evidence import CleanFile, EvidenceRejected, sanitise_evidence
+from ..domain.plan import PERIODS
 from ..i18n import pick
 from ..progress import service as svc
 from ..progress.forms import ReportForm, ValueForm
 from ..services import plan
+from ..templating import period_label
 from . import bp
 from .guards import current_staff, publisher_required
 
@@ -71,17 +74,20 @@ def _fill_choices(form: Any, kind: str) -> None:
     p, user = plan(), _user()
     bodies = svc.bodies_of(user)
     if kind == svc.REPORT:
-        form.task.choices = [("", _("Choose a task"))] + [
-            (str(t.number), f"{t.number}. {pick(t.heading_zh, t.heading_en)}")
+        form.task.choices = [SelectChoice("", _("Choose a task"))] + [
+            SelectChoice(str(t.number), f"{t.number}. {pick(t.heading_zh, t.heading_en)}")
             for t in p.tasks if dp.may_draft(user.role, bodies, p, t)]
-        form.district.choices = [("", _("City as a whole"))] + [(d.slug, pick(d.name_zh, d.name_en)) for d in p.districts]
-        form.status.choices = [(s, str(STATUS_WORDS[s])) for s in dp.STATUSES]
+        form.district.choices = [SelectChoice("", _("City as a whole"))] + [
+            SelectChoice(d.slug, pick(d.name_zh, d.name_en)) for d in p.districts]
+        form.status.choices = [SelectChoice(s, str(STATUS_WORDS[s])) for s in dp.STATUSES]
         # Anything else posted is judged by the service (403 for a task outside the body's remit).
         for f in (form.task, form.district, form.status):
             f.validate_choice = False
     else:
-        form.target.choices = [("", _("Choose a target"))] + [
-            (t.slug, pick(t.title_zh, t.title_en)) for t in p.targets if dp.may_draft_value(user.role, bodies, p, t.slug)]
+        form.target.choices = [SelectChoice("", _("Choose a target"))] + [
+            SelectChoice(t.slug, pick(t.title_zh, t.title_en)) for t in p.targets
+            if dp.may_draft_value(user.role, bodies, p, t.slug)]
+        form.period.choices = [SelectChoice(v, period_label(v)) for v in PERIODS]
         form.target.validate_choice = False
         form.period.validate_choice = False
 
