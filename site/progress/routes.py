@@ -174,6 +174,5 @@ def evidence(key: str, fmt: str):
     resp = Response(data, content_type=report.attachment_type or "application/octet-stream")
     resp.headers["Content-Disposition"] = f'inline; filename="task-{report.task}-evidence-{report.id}.{key.rsplit(".", 1)[-1]}"'
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
     resp.headers["Cache-Control"] = "public, max-age=86400"
     return resp
