@@ -30,7 +30,14 @@ PROGRESS_STYLE = {
     "done": {"fill": "#1a7f37", "dash": None, "symbol": "✔"},
     "in_progress": {"fill": "#d49b00", "dash": "8 4", "symbol": "◐"},
     "not_started": {"fill": "#c0392b", "dash": "2 4", "symbol": "○"},
+    "overdue": {"fill": "#7b0012", "dash": "12 3 2 3", "symbol": "⚠", "opacity": 0.6},
     "unknown": {"fill": "#8a8a8a", "dash": "1 6", "symbol": "?"},
+}
+# District PM2.5 beside the city target: below / at or above / no complete year.
+AIR_STYLE = {
+    "below": {"fill": "#2e7d32", "dash": None, "symbol": "▼", "opacity": 0.45},
+    "above": {"fill": "#b3261e", "dash": "6 3", "symbol": "▲", "opacity": 0.5},
+    "none": {"fill": "#8a8a8a", "dash": "1 6", "symbol": "–", "opacity": 0.2},
 }
 FIREWORKS_STYLE = {
     "whole": {"fill": "#b3261e", "opacity": 0.55, "dash": None, "symbol": "■"},
@@ -111,7 +118,7 @@ def _source_link(title: str, url: str | None) -> str:
 
 
 def _district_layers(
-    m: folium.Map,
+    m: folium.Map | folium.FeatureGroup,
     boundaries: Mapping[str, Any],
     fn: Point | None,
     style_of: Callable[[str], dict],
@@ -145,7 +152,7 @@ def _district_layers(
             ).add_to(m).add_child(_popup(popup_html))
 
 
-def _sip_marker(m: folium.Map, fn: Point | None, label: str, popup_html: str) -> None:
+def _sip_marker(m: folium.Map | folium.FeatureGroup, fn: Point | None, label: str, popup_html: str) -> None:
     folium.Marker(
         _latlon(*SIP_LABEL_POINT, fn),
         icon=_label_icon(label, "district-label sip-label"),
@@ -192,8 +199,12 @@ def progress_map(
     tiles: TileConfig | None,
     labels: Mapping[str, str],
     tip_counts: Mapping[str, int] | None = None,
+    air: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> folium.Map:
     """Districts coloured (and labelled with symbol + word) by progress on the tasks that concern them.
+
+    `air` (optional): per district slug the latest complete year's PM2.5 beside the city target,
+    drawn as a second layer the reader switches to (see `_air_layer`).
 
     `districts`: one record per district slug with keys name, status, status_text, note and
     tasks = [{number, heading, url, status, status_text, as_of_text, source_title, source_url}].
@@ -227,11 +238,39 @@ def progress_map(
         extra = f" · {int(tip_counts.get(slug, 0))}" if tip_counts is not None else ""
         return f"{escape(d['short_name'])} {PROGRESS_STYLE[d['status']]['symbol']}{extra}"
 
-    _district_layers(m, boundaries, fn, lambda s: PROGRESS_STYLE[by_slug[s]["status"]], label_of, popup_of)
+    layer = folium.FeatureGroup(name=labels.get("progress_layer", "progress"), show=True) if air is not None else m
+    _district_layers(layer, boundaries, fn, lambda s: PROGRESS_STYLE[by_slug[s]["status"]], label_of, popup_of)
     if "sip" in by_slug:
-        _sip_marker(m, fn, f"{label_of('sip')} ◎", f"<p><em>{escape(labels['sip_note'])}</em></p>{popup_of('sip')}")
+        _sip_marker(layer, fn, f"{label_of('sip')} ◎", f"<p><em>{escape(labels['sip_note'])}</em></p>{popup_of('sip')}")
+    if air is not None:
+        layer.add_to(m)
+        _air_layer(m, boundaries, fn, air, labels)
+        folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _note(m, labels["sip_note"])
     return m
+
+
+def _air_layer(m: folium.Map, boundaries: Mapping[str, Any], fn: Point | None,
+               air: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str]) -> None:
+    """Latest complete year's PM2.5 by district beside the city target (a second, hidden layer).
+
+    `air`: per slug {name, short_name, level ('below'|'above'|'none'), text, source}.
+    """
+    group = folium.FeatureGroup(name=labels.get("air_layer", "PM2.5"), show=False)
+
+    def popup_of(slug: str) -> str:
+        a = air[slug]
+        return (f"<strong>{escape(a['name'])}</strong><br>{AIR_STYLE[a['level']]['symbol']} {escape(a['text'])}"
+                f"<p><small>{escape(a.get('source', ''))}</small></p>")
+
+    def label_of(slug: str) -> str:
+        a = air[slug]
+        return f"{escape(a['short_name'])} {AIR_STYLE[a['level']]['symbol']} {escape(a.get('value_text', ''))}".strip()
+
+    _district_layers(group, boundaries, fn, lambda s: AIR_STYLE[air[s]["level"]], label_of, popup_of)
+    if "sip" in air:
+        _sip_marker(group, fn, f"{label_of('sip')} ◎", popup_of("sip"))
+    group.add_to(m)
 
 
 def fireworks_map(

@@ -13,6 +13,9 @@ from datetime import date
 from pathlib import Path
 
 STATUSES = ("done", "in_progress", "not_started", "unknown")
+# What the map shows per district: the statuses above, plus `overdue` (a deadline of a task
+# naming the district has passed without a published `done`; cleanair.domain.progress).
+MAP_STATUSES = ("done", "in_progress", "not_started", "overdue", "unknown")
 COLUMNS = ("district", "task", "status", "as_of", "source_title", "source_url", "note")
 
 
@@ -108,7 +111,7 @@ def district_progress(
 
 
 def status_counts(statuses: Iterable[str]) -> Mapping[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
+    counts = dict.fromkeys(MAP_STATUSES, 0)
     for s in statuses:
         counts[s] += 1
     return counts

@@ -104,6 +104,9 @@ def _register_blueprints(app: Flask) -> None:
     from .maps import bp as maps_bp
 
     app.register_blueprint(maps_bp)
+    from .progress import bp as progress_bp
+
+    app.register_blueprint(progress_bp)
     from .air import init_app as init_air
 
     init_air(app)

@@ -130,6 +130,13 @@ class Config:
     SHARE_FONT = _env("SHARE_FONT")
 
 
+    # --- Progress tracking (issue 15; docs/progress.md) ---
+    # Evidence files (PDF or image, sanitised) attached to progress reports; None = instance/progress-files.
+    PROGRESS_FILE_DIR = _env("PROGRESS_FILE_DIR")
+    PROGRESS_MAX_FILE_BYTES = _env_int("PROGRESS_MAX_FILE_BYTES", 20 * 1024 * 1024)
+    # Each publication cuts a data release (downloads with checksums, docs/history.md).
+    PROGRESS_RELEASE_ON_PUBLISH = _env("PROGRESS_RELEASE_ON_PUBLISH", "1") == "1"
+
     # --- Air quality (issue 3; docs/air.md) ---
     # Where `flask aq sync` downloads station-hourly files from. Default: the widely used public
     # mirror of CNEMC's station-hourly files (quotsoft.net, one china_sites_YYYYMMDD.csv per day).

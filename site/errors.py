@@ -14,7 +14,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if request.path.endswith(".json"):
             return json_response({"error": exc.name, "status": exc.code}, status=exc.code or 500)
-        titles = {404: _("Page not found"), 405: _("Method not allowed"), 413: _("Upload too large"), 429: _("Too many requests")}
+        titles = {400: _("The request could not be understood"), 403: _("Not allowed"), 404: _("Page not found"), 405: _("Method not allowed"), 413: _("Upload too large"), 429: _("Too many requests")}
         messages = {
             404: _("There is no page at this address. It may have moved, or the link may be wrong."),
             413: _("What you sent is larger than this site accepts."),

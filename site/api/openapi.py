@@ -104,15 +104,32 @@ def _obj(**props: dict) -> dict:
     return {"type": "object", "required": list(props), "properties": props}
 
 
+# Progress (issue 15, docs/progress.md): published reports, overdue, district air.
+_DATE_N = {"type": ["string", "null"], "format": "date"}
+PROGRESS_REPORT = _obj(district=_STR_N, status={"enum": ["not_started", "in_progress", "done"]}, as_of={"type": "string", "format": "date"},
+                       source_title=_STR, source_url=_STR_N, note=_STR, published_at=_STR_N)
+TASK_WITH_PROGRESS = {**TASK, "required": [*TASK["required"], "progress", "overdue"],
+                      "properties": {**TASK["properties"], "progress": {"type": "array", "items": PROGRESS_REPORT},
+                                     "overdue": {"type": "boolean"}}}
+_COUNTS = _obj(**{k: {"type": "integer"} for k in ("done", "in_progress", "not_started", "overdue", "no_report", "total")})
+AIR_YEAR = _obj(year={"type": "integer"}, pm25=_NUM_N, good_days_ratio=_NUM_N, heavy_days=_INT_N, complete={"type": "boolean"})
+DISTRICT_AIR = _obj(method={"enum": ["city_series", "stations", "none"]}, stations={"type": "array", "items": _STR},
+                    annual={"type": "array", "items": AIR_YEAR}, source={"type": "object"})
+
+
 RESPONSES: dict[str, dict] = {
     "plan.tasks": _obj(tasks={"type": "array", "items": TASK}),
-    "plan.task": _obj(task=TASK),
+    "plan.task": _obj(task=TASK_WITH_PROGRESS),
     "plan.targets": _obj(targets={"type": "array", "items": TARGET}),
     "plan.target": _obj(target=TARGET),
     "plan.departments": _obj(departments={"type": "array", "items": DEPARTMENT}),
     "plan.department": _obj(department=DEPARTMENT),
     "air.daily": _obj(rows={"type": "array", "items": DAILY_ROW}, standard=_STR),
     "air.annual": _obj(years={"type": "array", "items": ANNUAL_ROW}),
+    "progress.index": _obj(counts=_COUNTS, by_chapter={"type": "array"}, by_body={"type": "array"},
+                           by_district={"type": "array"}, overdue={"type": "array"},
+                           latest={"type": "array", "items": PROGRESS_REPORT}, tasks={"type": "array"}),
+    "progress.district": _obj(district={"type": "object"}, counts=_COUNTS, tasks={"type": "array"}, air=DISTRICT_AIR),
 }
 
 _CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")

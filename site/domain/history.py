@@ -297,7 +297,7 @@ def refs(entity: str) -> dict[str, Any]:
         out["district"] = ident
     elif kind == "progress":
         district, _, number = ident.partition("/")
-        out["district"] = district
+        out["district"] = None if district == "city" else district  # progress:city/<n>: city-wide
         out["task"] = int(number) if number.isdigit() else None
     return out
 

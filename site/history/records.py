@@ -39,7 +39,7 @@ def entity_titles(plan: Plan, entity: str) -> tuple[str, str]:
     if kind == "district" or kind == "progress":
         district, _, number = ident.partition("/")
         d = plan.district(district)
-        zh, en = (d.name_zh, d.name_en) if d else (district, district)
+        zh, en = (d.name_zh, d.name_en) if d else ("全市", "City-wide") if district == "city" else (district, district)
         if kind == "progress":
             return f"{zh}：任务{number}进展", f"{en}: progress of task {number}"
         return zh, en
@@ -134,7 +134,7 @@ CHANGE_COLUMNS = (
     Column("task", "integer", "Task number concerned", "相关任务序号", _SRC),
     Column("department", "string", "Body concerned", "相关单位", _SRC),
     Column("district", "string", "District concerned", "相关区县", _SRC),
-    Column("data_file", "string", "Tracked source: targets, plan, indicators, districts", "所属数据源", _SRC),
+    Column("data_file", "string", "Tracked source: targets, plan, indicators, districts, or progress (published through the staff desk)", "所属数据源（progress：经工作人员后台发布）", _SRC),
 )
 RELEASE_COLUMNS = (
     Column("version", "string", "Release version (date.sequence)", "版本号（日期.序号）", _SRC),

@@ -20,7 +20,7 @@ from .records import (
     release_csv_rows,
     release_record,
 )
-from .views import FIELD_LABELS, absolute, external_base, tag_authority
+from .views import FIELD_LABELS, STATUS_WORDS, absolute, external_base, tag_authority
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 # Non-HTML routes declare their format like the twins do, so route discovery (tests/web) knows
@@ -109,8 +109,10 @@ def change_title(r: dict[str, Any]) -> str:
     if r["kind"] == "removed":
         return _("%(name)s: removed", name=name)
     label = str(FIELD_LABELS.get(r["field"], r["field"]))
-    return _("%(name)s: %(field)s changed from %(old)s to %(new)s", name=name, field=label,
-             old=_value_text(r["old"]), new=_value_text(r["new"]))
+    old, new = _value_text(r["old"]), _value_text(r["new"])
+    if r["field"] == "status":  # progress statuses are codes: show their words
+        old, new = (str(STATUS_WORDS.get(v, v)) for v in (r["old"], r["new"]))
+    return _("%(name)s: %(field)s changed from %(old)s to %(new)s", name=name, field=label, old=old, new=new)
 
 
 def _summary(r: dict[str, Any]) -> str:

@@ -33,6 +33,11 @@ FIELD_LABELS = {
 }
 
 
+# Words for the status codes of progress changes (docs/progress.md); None = no earlier report.
+STATUS_WORDS = {"done": _l("done"), "in_progress": _l("in progress"), "not_started": _l("not started"),
+                "unknown": _l("unknown"), None: "—"}
+
+
 def requested_as_of() -> date | None:
     """`?as_of=YYYY-MM-DD` from the query string; a bad or future date is a clear 400."""
     raw = (request.args.get("as_of") or "").strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleanair_maps.progress import STATUSES, status_counts
+from cleanair_maps.progress import MAP_STATUSES, status_counts
 from flask import Response, abort, render_template, request
 
 from ..security import allow_inline_scripts
@@ -25,6 +25,7 @@ def index():
 @twin_route(bp, "/maps/progress")
 def progress(fmt: str):
     records = svc.progress_records()
+    air = svc.air_records()
     tips = svc.tip_counts()
     if tips is not None:
         for r in records:
@@ -32,12 +33,12 @@ def progress(fmt: str):
     return render_twin(
         fmt, "maps/progress.html",
         lambda: {
-            "districts": records, "statuses": list(STATUSES),
+            "districts": records, "statuses": list(MAP_STATUSES), "air": air,
             "note_zh": plan().note_zh, "note_en": plan().note_en,
             "meta": _meta(rec.PROGRESS_SOURCE_EN, rec.PROGRESS_SOURCE_ZH),
         },
         lambda: svc.progress_csv_rows(records), rec.PROGRESS_COLUMNS, "suzhou-district-progress.csv",
-        records=records, counts=status_counts(r["status"] for r in records), plan=plan(), tips=tips,
+        records=records, counts=status_counts(r["status"] for r in records), plan=plan(), tips=tips, air=air,
         alternates=twin_links("maps.progress"),
     )
 

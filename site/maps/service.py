@@ -10,15 +10,16 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cleanair_maps import builders
 from cleanair_maps.config import MapAssets, TileConfig, render_document, tile_config
 from cleanair_maps.fireworks import BanZone, FireworksRules, load_rules, load_zones
-from cleanair_maps.progress import ProgressEntry, district_progress, load_progress
+from cleanair_maps.progress import ProgressEntry, load_progress
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 from .. import clock
@@ -94,6 +95,7 @@ def status_text(status: str) -> str:
         "done": _("Done"),
         "in_progress": _("In progress"),
         "not_started": _("Not started"),
+        "overdue": _("Overdue"),
         "unknown": _("Unknown (no published status)"),
     }[status]
 
@@ -119,29 +121,72 @@ def _task_url(number: int) -> str:
 
 
 def progress_records() -> list[dict[str, Any]]:
-    """One record per district: summary status and its tasks with the latest published status."""
+    """One record per district: summary status and its tasks with the latest published status.
+
+    Statuses come from the published progress reports (cleanair.progress) and any rows of
+    data/districts/progress.csv, judged by the one set of rules in cleanair.domain.progress:
+    a task naming the district whose deadline has passed without a published `done` is
+    `overdue`; no report is `unknown`.
+    """
+    from ..domain import progress as dp
+    from ..progress import service as progress_svc
+    from ..services import today
+
     p, data = plan(), maps_data()
+    pub = progress_svc.published()
+    reports = list(pub.reports)
+    shown: dict[int, dict[str, Any]] = dict(pub.by_id)
+    for i, e in enumerate(data.progress):  # file rows: published statements kept in the CSV
+        if e.status in dp.STATUSES and e.as_of:
+            ident = -(i + 1)
+            reports.append(dp.Report(e.task, e.district, e.status, e.as_of, None, ident))
+            shown[ident] = {"as_of": e.as_of.isoformat(), "source_title": e.source_title, "source_url": e.source_url,
+                            "note": e.note}
+    day = today()
     out = []
     for d in p.districts:
-        named = [t.number for t in p.tasks_for_district(d.slug)]
-        status, rows = district_progress(d.slug, named, data.progress)
-        tasks = []
-        for number, entry in rows:
-            task = p.task(number)
+        named = {t.number for t in p.tasks_for_district(d.slug)}
+        tasks, standings = [], []
+        for task in dp.district_tasks(p, d.slug, reports):
+            standing, scope = dp.district_standing(task, d.slug, reports, day)
+            latest = dp.current(task, d.slug, reports)
+            r = shown.get(latest.ident, {}) if latest else {}
+            status = "unknown" if standing == "no_report" else standing
+            standings.append(standing)
             tasks.append({
-                "number": number,
+                "number": task.number,
                 "heading_zh": task.heading_zh, "heading_en": task.heading_en,
-                "names_district": number in named,
-                "status": entry.status if entry else "unknown",
-                "as_of": entry.as_of if entry else None,
-                "source_title": entry.source_title if entry else None,
-                "source_url": entry.source_url if entry else None,
-                "note": entry.note if entry else None,
+                "names_district": task.number in named,
+                "status": status, "reported_status": scope.status, "days_late": scope.days_late,
+                "as_of": date.fromisoformat(r["as_of"]) if r.get("as_of") else None,
+                "source_title": r.get("source_title"), "source_url": r.get("source_url"),
+                "note": r.get("note"),
             })
+        summary = dp.district_summary(standings)
         out.append({
             "slug": d.slug, "name_zh": d.name_zh, "name_en": d.name_en, "code": d.code,
-            "has_boundary": has_boundary(d.slug), "status": status, "tasks": tasks,
+            "has_boundary": has_boundary(d.slug), "status": "unknown" if summary == "no_report" else summary,
+            "tasks": tasks,
         })
+    return out
+
+
+def air_records() -> list[dict[str, Any]]:
+    """Per district: the latest complete year's PM2.5 (HJ 663-2013) beside the city target."""
+    from ..air import districts as air_districts
+
+    target = plan().target("pm25-annual-mean")
+    goal = target.target_value if target else None
+    out = []
+    for d in plan().districts:
+        a = air_districts.district_air(d.slug)
+        latest = air_districts.latest_complete(a["annual"])
+        pm25 = latest["pm25"] if latest else None
+        level = "none" if pm25 is None or goal is None else ("below" if pm25 < goal else "above")
+        out.append({"slug": d.slug, "name_zh": d.name_zh, "name_en": d.name_en, "method": a["method"],
+                    "series": a["series"], "stations": a["stations"], "year": latest["year"] if latest else None,
+                    "pm25": pm25, "target": goal, "level": level,
+                    "years_available": [int(r["year"]) for r in a["annual"]]})
     return out
 
 
@@ -315,6 +360,15 @@ def _common_labels() -> dict[str, str]:
     }
 
 
+def _air_text(a: dict[str, Any]) -> tuple[str, str]:
+    if a["pm25"] is None:
+        return "", _("No complete year of PM2.5 imported for this district.")
+    word = _("below the target") if a["level"] == "below" else _("at or above the target")
+    return (format_decimal(a["pm25"]),
+            _("PM2.5 %(year)s: %(value)s µg/m³, %(word)s (%(target)s)", year=a["year"], value=format_decimal(a["pm25"]),
+              word=word, target=format_decimal(a["target"])))
+
+
 def _build_progress(tiles: TileConfig | None, tip_counts: Mapping[str, int] | None = None) -> str:
     p = plan()
     records = progress_records()
@@ -332,9 +386,18 @@ def _build_progress(tiles: TileConfig | None, tip_counts: Mapping[str, int] | No
                 "source_title": t["source_title"] or "", "source_url": t["source_url"],
             } for t in r["tasks"]],
         })
-    labels = {**_common_labels(), "no_tasks": _("No published status for any task.")}
+    air = {}
+    for a in air_records():
+        value_text, text = _air_text(a)
+        air[a["slug"]] = {"name": pick(a["name_zh"], a["name_en"]), "short_name": short_name(p.district(a["slug"])),
+                          "level": a["level"], "text": text, "value_text": value_text,
+                          "source": _("Own city series (HJ 663-2013)") if a["method"] == "city_series"
+                          else _("Mean of the district's evaluation stations (HJ 663-2013)") if a["method"] == "stations"
+                          else _("No national station in this district")}
+    labels = {**_common_labels(), "no_tasks": _("No published status for any task."),
+              "progress_layer": _("Progress on tasks"), "air_layer": _("PM2.5, latest complete year")}
     m = builders.progress_map(maps_data().boundaries, districts, assets=_assets(), tiles=tiles, labels=labels,
-                              tip_counts=tip_counts)
+                              tip_counts=tip_counts, air=air)
     return render_document(m, lang=html_lang(), title=_("Map: district progress"), extra_head=_icon_link())
 
 
@@ -379,6 +442,12 @@ def map_document(name: str) -> MapDocument:
     clock_state = (sorted(c for c, r in snapshot.readings.items() if r.stale) if snapshot
                    else [a["id"] for a in alerts_in_force()] if name == "fireworks" else None)
     tips = tip_counts() if name == "progress" else None
+    if name == "progress":  # published reports and imported observations change this map
+        from ..progress import service as progress_svc
+
+        inputs = [progress_svc.version(), air_snapshot().version if air_snapshot() else None]
+    else:
+        inputs = None
     if tips is not None and not any(tips.values()):
         tips = None  # the tips layer appears once there are tips to count
     builders_by_name: dict[str, Callable[[], str]] = {
@@ -390,7 +459,7 @@ def map_document(name: str) -> MapDocument:
         name=name, locale=current_locale(), base=request.environ.get(ENV_BASE, ""),
         tiles=None if tiles is None else [tiles.mode, tiles.url, tiles.label_url, tiles.attribution],
         data=data.version, air=snapshot.version if snapshot else None,
-        air_present=snapshot is not None, tips=sorted(tips.items()) if tips is not None else None, leaflet=current_app.config["LEAFLET_VERSION"],
+        air_present=snapshot is not None, progress_inputs=inputs, tips=sorted(tips.items()) if tips is not None else None, leaflet=current_app.config["LEAFLET_VERSION"],
         clock_state=clock_state,
         manifest=current_app.config["STATIC_MANIFEST"].get(f"vendor/leaflet-{current_app.config['LEAFLET_VERSION']}/leaflet.js"),
     )

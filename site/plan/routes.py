@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from ..domain import plan_records as pr
+from ..domain.charts import Point, line_chart
 from ..history import views as hv
+from ..progress import service as progress_svc
 from ..services import plan, site_data, today
 from ..twins import render_twin, twin_links, twin_route
 from . import bp
@@ -79,6 +81,7 @@ def task(number: int, fmt: str):
     if t is None:
         abort(404)
     record = pr.task_record(p, t)
+    record.update(progress_svc.task_progress(t, as_of))  # "progress" and "overdue" (docs/progress.md)
     targets = [pr.target_record(tg, values_for(tg.slug), day) for tg in p.targets_for_task(number)]
     changes = hv.page_history(plan(), task=number)
     feed = url_for("history.task_feed", number=number)
@@ -86,7 +89,7 @@ def task(number: int, fmt: str):
         fmt, "plan/task.html",
         lambda: {"task": record, "as_of": as_of, "changes": changes, "meta": _meta()},
         lambda: [pr.task_csv_row(record)], pr.TASK_COLUMNS, f"suzhou-plan-task-{number}.csv",
-        plan=p, task=t, measure=p.measure(t.measure), chapter=p.chapter(t.chapter), targets=targets,
+        plan=p, task=t, measure=p.measure(t.measure), chapter=p.chapter(t.chapter), targets=targets, record=record,
         prev_task=plan().task(number - 1), next_task=plan().task(number + 1),
         as_of=hv.as_of_banner(as_of), changes=changes, feed_url=feed,
         alternates=twin_links("plan.task", number=number) + [hv.atom_link(feed)],
@@ -112,13 +115,14 @@ def department(slug: str, fmt: str):
     if dep is None:
         abort(404)
     record = pr.department_record(p, slug)
+    record["progress"] = progress_svc.department_progress(slug)
     changes = hv.page_history(plan(), department=slug)
     feed = url_for("history.department_feed", slug=slug)
     return render_twin(
         fmt, "plan/department.html",
         lambda: {"department": record, "as_of": as_of, "changes": changes, "meta": _meta()},
         lambda: [pr.department_csv_row(record)], pr.DEPARTMENT_COLUMNS, f"suzhou-plan-department-{slug}.csv",
-        plan=p, department=dep, tasks=p.tasks_for_department(slug),
+        plan=p, department=dep, tasks=p.tasks_for_department(slug), record=record,
         as_of=hv.as_of_banner(as_of), changes=changes, feed_url=feed,
         alternates=twin_links("plan.department", slug=slug) + [hv.atom_link(feed)],
     )
@@ -157,8 +161,19 @@ def target(slug: str, fmt: str):
         fmt, "plan/target.html",
         lambda: {"target": record, "as_of": as_of, "changes": changes, "meta": _meta()},
         lambda: [pr.target_csv_row(record)], pr.TARGET_COLUMNS, f"suzhou-plan-target-{slug}.csv",
-        plan=p, target=tg, record=record, tasks=[p.task(n) for n in tg.tasks if p.task(n)],
+        plan=p, target=tg, record=record, tasks=[p.task(n) for n in tg.tasks if p.task(n)], chart=target_chart(tg, record),
         as_of=hv.as_of_banner(as_of), changes=changes, feed_url=feed,
         og_image=hv.absolute(f"/targets/{slug}/share.png"), embed_src=hv.absolute(f"/embed/targets/{slug}"),
         alternates=twin_links("plan.target", slug=slug) + [hv.atom_link(feed)],
     )
+
+
+def target_chart(tg, record: dict):
+    """The history of a target's values as line-chart geometry (target line and deadline marked)."""
+    from datetime import date
+
+    points = [Point(date.fromisoformat(v["date"]), v["value"], v["period"] not in ("year_to_date",))
+              for v in record["history"]]
+    # The line is drawn where a value meets the goal: the target value, or 2 for "double", 1 for "complete".
+    line = {"double": 2.0, "complete": 1.0}.get(tg.comparator, tg.target_value)
+    return line_chart(points, line, tg.deadline)

@@ -12,7 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-_KEY = re.compile(r"^[A-Za-z0-9_-]{32}\.(jpg|png|webp)$")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{32}\.(jpg|png|webp|pdf)$")  # pdf: progress evidence (docs/progress.md)
 
 
 class PhotoStorage(Protocol):

@@ -17,5 +17,6 @@ def _setup(state) -> None:
 from . import (
     alerts,  # noqa: F401  (heavy-pollution alerts: plan office)
     guards,  # noqa: F401  (installs the login check on the blueprint)
+    progress,  # noqa: F401  (the progress desk: editors and the plan office)
     routes,  # noqa: F401
 )

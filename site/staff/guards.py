@@ -18,11 +18,17 @@ from ..extensions import db
 from ..report.models import StaffUser
 from . import bp
 
-ROLES = ("reviewer", "admin")
-# What only the plan office may do (heavy-pollution alerts, publishing): role `publisher` (added
-# with the progress work) or `admin`.
-PUBLISHER_ROLES = ("publisher", "admin")
+ROLES = ("reviewer", "admin", "editor", "publisher")
+# Two desks behind one login: tips (reviewer, admin) and progress (editor, publisher = the plan
+# office, admin; docs/progress.md). A role sees only its desk; `admin` keeps every right.
+TIP_ROLES = frozenset({"reviewer", "admin"})
+PROGRESS_ROLES = frozenset({"editor", "publisher", "admin"})
+PUBLISHING_ROLES = frozenset({"publisher", "admin"})
+PROGRESS_ENDPOINT_PREFIX = "staff.progress"
+# Heavy-pollution alerts are the plan office's (docs/air.md).
+ALERTS_ENDPOINT_PREFIX = "staff.alerts"
 PUBLIC_ENDPOINTS = {"staff.login"}
+ANY_ROLE_ENDPOINTS = {"staff.logout"}
 SESSION_KEY = "staff_id"
 SESSION_STARTED = "staff_since"
 SESSION_HOURS = 8
@@ -58,8 +64,23 @@ def end_session() -> None:
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_staff() is None:
+    user = current_staff()
+    if user is None:
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")), 303)
+    endpoint = request.endpoint or ""
+    if endpoint in ANY_ROLE_ENDPOINTS:
+        return None
+    # Deny by default: every staff route belongs to the tips desk unless it is a progress route.
+    if endpoint.startswith(PROGRESS_ENDPOINT_PREFIX):
+        desk = PROGRESS_ROLES
+    elif endpoint.startswith(ALERTS_ENDPOINT_PREFIX):
+        desk = PUBLISHING_ROLES
+    else:
+        desk = TIP_ROLES
+    if user.role not in desk:
+        if endpoint == "staff.queue" and user.role in PROGRESS_ROLES:
+            return redirect(url_for("staff.progress_list"), 303)  # their start page after login
+        abort(403, _("Your account has no access to this part of the staff desk."))
     return None
 
 
@@ -97,20 +118,21 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def login_limit() -> str:
-    return current_app.config["STAFF_LOGIN_LIMIT"]
-
-
 def publisher_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The plan office's actions: `publisher` or `admin`."""
+    """Publishing and sending back: the plan office (publisher) and admins only."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = current_staff()
         if user is None:
             return redirect(url_for("staff.login"), 303)
-        if user.role not in PUBLISHER_ROLES:
-            abort(403, _("Only the plan office (publisher) or an administrator can do this."))
+        if user.role not in PUBLISHING_ROLES:
+            abort(403, _("Only the plan office can publish or send back."))
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def login_limit() -> str:
+    return current_app.config["STAFF_LOGIN_LIMIT"]
+

@@ -214,7 +214,7 @@ def test_the_plan_office_records_and_ends_alerts_in_the_staff_desk(tmp_path, mon
     _staff(app, "office", role)
     client = app.test_client()
     _login(client, "office")
-    assert "Heavy-pollution alerts" in client.get("/en/staff/").get_data(as_text=True)
+    assert "Heavy-pollution alerts" in client.get("/en/staff/", follow_redirects=True).get_data(as_text=True), "the desk links to alerts (a publisher starts on the progress desk)"
     # Bad input: a clear 400, everything typed is kept, nothing recorded.
     bad = client.post("/staff/alerts", data={**FORM, "start": "yesterday evening", "url": "not a link"})
     page = bad.get_data(as_text=True)

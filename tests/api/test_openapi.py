@@ -28,9 +28,10 @@ def test_documented_schemas_match_real_responses(app, client):
     import jsonschema_rs
 
     spec = client.get("/api/openapi.json").json
-    for path in ("/plan/tasks.json", "/targets.json", "/departments.json", "/plan/tasks/{number}.json"):
+    for path in ("/plan/tasks.json", "/targets.json", "/departments.json", "/plan/tasks/{number}.json", "/progress.json",
+                 "/districts/{slug}.json"):
         schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-        url = path.replace("{number}", "27")
+        url = path.replace("{number}", "27").replace("{slug}", "gusu")
         errors = list(jsonschema_rs.validator_for(schema).iter_errors(client.get(url).json))
         assert not errors, f"{url}: {errors[:3]}"
     # a schema that cannot be met must be reported, or the check above proves nothing
