@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from markupsafe import Markup
 
 from . import clock, i18n
+from .domain.plan import ROLE_NAMES
 
 TEXT_SIZE_COOKIE = "text_size"
 
@@ -92,6 +93,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = fmt_localtime
     app.jinja_env.filters["isotime"] = lambda v: "" if v is None else clock.isoformat(v)
     app.jinja_env.filters["percent"] = lambda v, f=None: "—" if v is None else format_percent(v, f)
+
+    # Globals, unlike the context below, are visible inside imported macros too.
+    app.jinja_env.globals.update(pick=i18n.pick, role_names=ROLE_NAMES)
 
     @app.context_processor
     def inject() -> dict[str, Any]:

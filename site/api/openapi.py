@@ -11,13 +11,15 @@ from typing import Any
 
 from werkzeug.routing import Map
 
+from ..domain.plan import ROLES
+
 # Query parameters per endpoint (name, JSON schema, description).
 QUERY: dict[str, list[tuple[str, dict, str]]] = {
     "plan.tasks": [
         ("chapter", {"type": "integer"}, "Chapter number 1–10"),
         ("measure", {"type": "integer"}, "Measure number 1–27"),
         ("department", {"type": "string"}, "Department slug"),
-        ("role", {"type": "string", "enum": ["lead", "cooperating", "joint"]}, "Role of the department"),
+        ("role", {"type": "string", "enum": list(ROLES)}, "Role of the department"),
         ("district", {"type": "string"}, "District slug"),
         ("year", {"type": "integer"}, "Deadline year"),
         ("q", {"type": "string", "maxLength": 100}, "Free text"),
@@ -55,7 +57,7 @@ TASK = {
         "departments": {"type": "array", "items": {
             "type": "object", "required": ["slug", "name_zh", "name_en", "role"],
             "properties": {"slug": _STR, "name_zh": _STR, "name_en": _STR,
-                           "role": {"enum": ["lead", "cooperating", "joint"]}}}},
+                           "role": {"enum": list(ROLES)}}}},
         "districts": {"type": "array", "items": _STR},
         "deadlines": {"type": "array", "items": {"type": "string", "format": "date"}},
         "targets": {"type": "array", "items": _STR},
@@ -80,7 +82,7 @@ DEPARTMENT = {
     "type": "object", "required": ["slug", "name_zh", "name_en", "tasks"],
     "properties": {"slug": _STR, "name_zh": _STR, "name_en": _STR, "tasks": {"type": "array", "items": {
         "type": "object", "required": ["number", "role"],
-        "properties": {"number": {"type": "integer"}, "role": {"enum": ["lead", "cooperating", "joint"]}}}}},
+        "properties": {"number": {"type": "integer"}, "role": {"enum": list(ROLES)}}}}},
 }
 DAILY_ROW = {
     "type": "object",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,15 @@ from typing import Any
 
 import yaml
 
-ROLES = ("lead", "cooperating", "joint")
+# The plan's role words are data: (Chinese as printed, the English used everywhere on the site).
+ROLE_NAMES = {
+    "lead": ("牵头", "Lead"),
+    "cooperating": ("配合", "Cooperating"),
+    "joint": ("按职责分工负责", "Joint (by remit)"),
+    # The county-level governments, for every task (the note on row 1 of the table).
+    "implementing": ("负责落实", "Responsible for implementation"),
+}
+ROLES = tuple(ROLE_NAMES)
 COMPARATORS = (
     "below",
     "at_most",
@@ -47,7 +56,6 @@ class Department:
     slug: str
     name_zh: str
     name_en: str
-    short_en: str
     kind: str
     synonyms: tuple[str, ...]
 
@@ -64,7 +72,7 @@ class District:
 @dataclass(frozen=True)
 class TaskDepartment:
     slug: str
-    role: str  # 'lead' | 'cooperating' | 'joint'
+    role: str  # one of ROLES
 
 
 @dataclass(frozen=True)
@@ -76,10 +84,11 @@ class Task:
     text_zh: str
     text_en: str
     responsibility_zh: str
-    responsibility_en: str
     chapter: int
     measure: int
     departments: tuple[TaskDepartment, ...]
+    # Roles whose list of bodies ends with 等 ("and others") in the printed table.
+    and_others: tuple[str, ...]
     districts: tuple[str, ...]
     deadlines: tuple[date, ...]
     recurring: str | None
@@ -200,6 +209,23 @@ class Plan:
     def targets_for_task(self, number: int) -> list[Target]:
         return [t for t in self.targets if number in t.tasks]
 
+    def responsibility_en(self, task: Task) -> str:
+        """The printed responsibility column in English, built from the parsed roles and the one
+        English name of each body (departments.yaml), so no body is ever named two ways."""
+        parts = []
+        for role in ROLES:
+            names = [d.name_en for td in task.departments if td.role == role
+                     if (d := self.department(td.slug))]
+            # The county governments' role is printed once, in row 1 (the note), and applies to all.
+            if not names or (role == "implementing" and self.note_zh not in task.responsibility_zh):
+                continue
+            if role == "implementing":
+                parts.append(self.note_en)
+                continue
+            listed = "; ".join(names) + (" and others" if role in task.and_others else "")
+            parts.append(f"{ROLE_NAMES[role][1]}: {listed}.")
+        return " ".join(parts)
+
 
 # --- loading -----------------------------------------------------------------------------
 
@@ -279,6 +305,28 @@ def _parse_date(value: Any, reader: _Reader, key: str) -> date:
         raise reader.fail(key, f"{value!r} is not a YYYY-MM-DD date") from None
 
 
+def _roles(reader: _Reader, key: str) -> list[str]:
+    value = reader.opt(key) or []
+    if not isinstance(value, list) or any(v not in ROLES for v in value):
+        raise reader.fail(key, f"must be a list of roles ({', '.join(ROLES)})")
+    return value
+
+
+_BODY = re.compile(r"\{body:([a-z0-9-]+)\}")
+
+
+def _with_body_names(text: str, departments: tuple[Department, ...], reader: _Reader, key: str) -> str:
+    """Replace {body:<slug>} by the body's English name: English texts never retype a name."""
+    names = {d.slug: d.name_en for d in departments}
+
+    def name(m: re.Match) -> str:
+        if m.group(1) not in names:
+            raise reader.fail(key, f"unknown body {m.group(1)!r} in {{body:…}}")
+        return names[m.group(1)]
+
+    return _BODY.sub(name, text)
+
+
 def _number(value: Any, reader: _Reader, key: str) -> float | None:
     if value is None:
         return None
@@ -296,7 +344,6 @@ def _load_departments(path: Path) -> tuple[Department, ...]:
                 slug=r.text("slug"),
                 name_zh=r.text("name_zh"),
                 name_en=r.text("name_en"),
-                short_en=r.text("short_en"),
                 kind=r.choice("kind", DEPARTMENT_KINDS),
                 synonyms=tuple(r.opt("synonyms") or ()),
             )
@@ -491,10 +538,10 @@ def load_plan(content_dir: Path) -> Plan:
                 text_zh=r.text("text"),
                 text_en=e.text("text"),
                 responsibility_zh=r.text("responsibility"),
-                responsibility_en=e.text("responsibility"),
                 chapter=r.integer("chapter"),
                 measure=measure,
                 departments=tuple(depts),
+                and_others=tuple(_roles(r, "and_others")),
                 districts=tuple(r.get("districts") or ()),
                 deadlines=tuple(_parse_date(v, r, "deadlines") for v in r.get("deadlines") or ()),
                 recurring=r.opt("recurring"),
@@ -523,7 +570,7 @@ def load_plan(content_dir: Path) -> Plan:
         main_goals_zh=zh.text("main_goals"),
         main_goals_en=en.text("main_goals"),
         note_zh=zh.text("note"),
-        note_en=en.text("note"),
+        note_en=_with_body_names(en.text("note"), departments, en, "note"),
         source=dict(zh.get("source")),
         chapters=tuple(chapters),
         measures=tuple(measures),

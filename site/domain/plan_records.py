@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .opendata import Column, Dataset
-from .plan import IndicatorValue, Plan, Target, Task, latest_value, status_basis, target_status
+from .plan import ROLE_NAMES, ROLES, IndicatorValue, Plan, Target, Task, latest_value, status_basis, target_status
 
 PLAN_SOURCE_ZH = "苏州市人民政府《苏州市空气质量持续改善行动计划实施方案》及附件重点工作任务分解表"
 PLAN_SOURCE_EN = (
@@ -16,8 +16,6 @@ PLAN_SOURCE_EN = (
     "Air Quality in Suzhou, and its annex (breakdown of key tasks)"
 )
 DATA_LICENCE = "CC BY 4.0 (structure and English translation); plan text: official government document"
-
-ROLES = ("lead", "cooperating", "joint")
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,16 @@ class TaskFilters:
         return bool(self.as_args())
 
 
+def unknown_filter_values(plan: Plan, f: TaskFilters) -> list[str]:
+    """Names of filters whose value names no body or district (reported, never silently empty)."""
+    errors = []
+    if f.department and plan.department(f.department) is None:
+        errors.append("department")
+    if f.district and plan.district(f.district) is None:
+        errors.append("district")
+    return errors
+
+
 def filter_tasks(plan: Plan, f: TaskFilters) -> list[Task]:
     """Tasks matching every given filter, in plan order."""
     needle = f.q.casefold() if f.q else None
@@ -115,7 +123,7 @@ def task_record(plan: Plan, task: Task) -> dict[str, Any]:
         "text_zh": task.text_zh,
         "text_en": task.text_en,
         "responsibility_zh": task.responsibility_zh,
-        "responsibility_en": task.responsibility_en,
+        "responsibility_en": plan.responsibility_en(task),
         "chapter": task.chapter,
         "measure": task.measure,
         "measure_title_zh": measure.title_zh if measure else None,
@@ -226,17 +234,37 @@ def status_counts(records: list[Mapping[str, Any]]) -> dict[str, int]:
 
 
 def tasks_by_deadline(plan: Plan) -> list[tuple[str, int]]:
-    """How many tasks fall due in each year, plus recurring and open-ended ones."""
+    """How many tasks fall due in each year, plus recurring and open-ended ones.
+
+    A task with several deadlines (task 21: 2024 and 2025) counts under each of them, so each
+    figure matches the task list filtered by that year (`filter_tasks` with `year`).
+    """
     counts: dict[str, int] = {}
     for task in plan.tasks:
-        if task.deadlines:
-            key = str(max(task.deadlines).year)
-        elif task.recurring:
-            key = task.recurring
-        else:
-            key = "ongoing"
-        counts[key] = counts.get(key, 0) + 1
+        keys = sorted({str(d.year) for d in task.deadlines}) or [task.recurring or "ongoing"]
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
     return sorted(counts.items(), key=lambda kv: (not kv[0].isdigit(), kv[0]))
+
+
+def district_scope(plan: Plan, slug: str, named: list[Task]) -> dict[str, Any] | None:
+    """What a district filter means: the tasks that name the district, and the general duty.
+
+    The county-level governments are responsible for implementing (负责落实) every task that
+    gives them that role — all 56, by the note on row 1 of the table — so "no task names
+    Wujiang" never means "Wujiang has no tasks".
+    """
+    district = plan.district(slug)
+    if district is None:
+        return None
+    implemented = [t.number for t in plan.tasks if any(d.role == "implementing" for d in t.departments)]
+    return {
+        "slug": district.slug,
+        "name_zh": district.name_zh,
+        "name_en": district.name_en,
+        "tasks_naming_it": [t.number for t in named],
+        "tasks_it_implements": len(implemented),
+    }
 
 
 _PLAN = PLAN_SOURCE_EN
@@ -248,10 +276,10 @@ TASK_COLUMNS = (
     Column("text_zh", "string", "Task text", "任务内容", _PLAN),
     Column("text_en", "string", "English translation of the task text", "任务内容英文译文", "This site's translation"),
     Column("responsibility_zh", "string", "Responsibility text (责任分工) as printed", "责任分工原文", _PLAN),
-    Column("responsibility_en", "string", "English translation of the responsibility text", "责任分工英文译文", "This site's translation"),
+    Column("responsibility_en", "string", "English rendering of the responsibility text, built from the parsed roles and each body's one English name", "责任分工英文译文（由解析出的角色和各单位英文名称生成）", "This site's translation"),
     Column("chapter", "integer", "Chapter number (1–10)", "所属章节序号", _PLAN),
     Column("measure", "integer", "Measure number （一）…（二十七） as 1–27", "所属措施序号", _PLAN),
-    Column("departments", "list", "Bodies and roles as slug:role (lead, cooperating, joint)", "责任单位及角色（牵头 lead、配合 cooperating、按职责分工负责 joint）", "Parsed from the responsibility text"),
+    Column("departments", "list", "Bodies and roles as slug:role (" + ", ".join(f"{r} = {n[1]}" for r, n in ROLE_NAMES.items()) + ")", "责任单位及角色（" + "、".join(f"{n[0]} {r}" for r, n in ROLE_NAMES.items()) + "）", "Parsed from the responsibility text"),
     Column("lead_departments_zh", "list", "Lead bodies (牵头)", "牵头单位", "Parsed from the responsibility text"),
     Column("districts", "list", "County-level districts named in the task", "任务中点名的县级市（区）", "Parsed from the task text"),
     Column("deadlines", "list", "Deadlines stated in the task (YYYY-MM-DD; 到2025年 = 2025-12-31)", "任务中写明的完成时限", "Parsed from the task text"),
@@ -286,6 +314,7 @@ DEPARTMENT_COLUMNS = (
     Column("tasks_lead", "list", "Tasks this body leads (牵头)", "牵头的任务", "Parsed from the responsibility text"),
     Column("tasks_cooperating", "list", "Tasks this body supports (配合)", "配合的任务", "Parsed from the responsibility text"),
     Column("tasks_joint", "list", "Tasks shared by responsibility (按职责分工负责)", "按职责分工负责的任务", "Parsed from the responsibility text"),
+    Column("tasks_implementing", "list", "Tasks it is responsible for implementing (负责落实; the county-level governments, for every task)", "负责落实的任务（各县级市（区）人民政府（管委会），适用于全部任务）", "Parsed from the responsibility text"),
 )
 
 PLAN_DATASETS = (

@@ -60,13 +60,16 @@ def tasks(fmt: str):
         return redirect(url_for("plan.tasks", fmt=fmt, **kept), code=302)
     p = plan()
     filters, errors = pr.TaskFilters.from_args(request.args)
+    errors += pr.unknown_filter_values(p, filters)
     selected = pr.filter_tasks(p, filters)
     records = [pr.task_record(p, t) for t in selected]
+    district = pr.district_scope(p, filters.district, selected) if filters.district else None
     return render_twin(
         fmt, "plan/tasks.html",
-        lambda: {"tasks": records, "count": len(records), "filters": filters.as_args(), "meta": _meta()},
+        lambda: {"tasks": records, "count": len(records), "filters": filters.as_args(), "district": district,
+                 "meta": _meta()},
         lambda: map(pr.task_csv_row, records), pr.TASK_COLUMNS, "suzhou-plan-tasks.csv",
-        plan=p, tasks=selected, filters=filters, filter_errors=errors,
+        plan=p, tasks=selected, filters=filters, filter_errors=errors, district=district,
         years=pr.deadline_years(p), alternates=twin_links("plan.tasks"),
     )
 

@@ -30,9 +30,9 @@ def plan():
 def test_counts_and_english(plan) -> None:
     assert len(plan.chapters) == 10 and len(plan.measures) == 27 and len(plan.tasks) == 56
     for t in plan.tasks:
-        assert t.text_en and t.heading_en and t.responsibility_en
+        assert t.text_en and t.heading_en and plan.responsibility_en(t)
         assert t.departments and all(
-            d.role in ("lead", "cooperating", "joint") for d in t.departments
+            d.role in ("lead", "cooperating", "joint", "implementing") for d in t.departments
         )
         assert (t.discrepancy_zh is None) == (t.discrepancy_en is None)
     for m in plan.measures:
@@ -262,3 +262,48 @@ def test_a_running_value_never_overrides_a_final_one_for_the_status():
     # with only a running value, it is used (and labelled running on the page)
     assert status_basis([running], today) is running
     assert target_status(t, [running], today) == "on_track"
+
+
+def test_the_county_governments_role_is_responsible_for_implementation(plan) -> None:
+    """Row 1: 各县级市（区）人民政府（管委会）负责落实 — for every task, and never called joint."""
+    for t in plan.tasks:
+        roles = {d.slug: d.role for d in t.departments}
+        assert roles["county-governments"] == "implementing", t.number
+    assert [t.number for t, _ in plan.tasks_for_department("county-governments")] == list(range(1, 57))
+    assert {r for _, r in plan.tasks_for_department("county-governments")} == {"implementing"}
+
+
+def test_one_english_name_per_body_in_the_responsibility_text(plan) -> None:
+    """The English responsibility text is built from departments.yaml, never retyped."""
+    raw_en = yaml.safe_load((CONTENT / "plan" / "plan.en.yaml").read_text(encoding="utf-8"))
+    assert all("responsibility" not in t for t in raw_en["tasks"].values())
+    t51 = plan.responsibility_en(plan.task(51))
+    assert t51.startswith("Lead: People's Bank of China, Suzhou Branch. Cooperating: ")
+    assert plan.department("party-financial-office").name_en in t51 and t51.endswith(" and others.")
+    assert plan.department("yangtze-maritime").name_en in plan.responsibility_en(plan.task(13))
+    # The county-government note is printed (and translated) once, in row 1.
+    county = plan.department("county-governments").name_en
+    assert county in plan.responsibility_en(plan.task(1)) and county in plan.note_en
+    assert county not in plan.responsibility_en(plan.task(2))
+    for t in plan.tasks:
+        text = plan.responsibility_en(t)
+        for d in t.departments:
+            if d.role != "implementing":
+                assert plan.department(d.slug).name_en in text, (t.number, d.slug)
+
+
+def test_english_content_names_bodies_only_through_placeholders(tmp_path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    en = content / "plan" / "plan.en.yaml"
+    en.write_text(en.read_text("utf-8").replace("{body:county-governments}", "{body:nobody}"), "utf-8")
+    with pytest.raises(ValueError, match="unknown body 'nobody'"):
+        load_plan(content)
+
+
+def test_the_glossary_uses_the_role_names_of_the_site(plan) -> None:
+    from cleanair.domain.plan import ROLE_NAMES
+
+    terms = {g.zh: g.en for g in plan.glossary}
+    for zh, en in ROLE_NAMES.values():
+        assert terms[zh].lower().startswith(en.lower()), zh

@@ -43,7 +43,7 @@ def test_tasks_json_contract(client):
         assert task["departments"], f"task {task['number']} has no department"
         for dep in task["departments"]:
             assert {"slug", "name_zh", "name_en", "role"} <= dep.keys()
-            assert dep["role"] in ("lead", "cooperating", "joint")
+            assert dep["role"] in ("lead", "cooperating", "joint", "implementing")
         for d in task["deadlines"]:
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)
     t27 = next(t for t in data["tasks"] if t["number"] == 27)
