@@ -641,6 +641,69 @@ def load_indicator_values(path: Path) -> dict[str, list[IndicatorValue]]:
     return out
 
 
+# --- reading a target's bound the way Chinese legal text does ------------------------------
+# 以下 / 以内 / 不超过 / 不高于 include the bound (≤: "30 微克/立方米以下" is met at exactly 30);
+# 低于 / 少于 exclude it (<); 以上 / 不低于 / 不少于 / 至少 include it (≥). quote_comparators
+# returns what a quote allows, so a test can hold every target in targets.yaml to its quote.
+_AT_MOST_AFTER = ("以下", "以内")
+_AT_MOST_BEFORE = ("不超过", "不高于", "不多于")
+_BELOW_BEFORE = ("低于", "少于")
+_AT_LEAST_AFTER = ("以上",)
+_AT_LEAST_BEFORE = ("不低于", "不少于", "至少")
+_CN_ONE = "一"
+
+
+def _number_forms(value: float) -> list[str]:
+    plain = f"{value:g}"
+    forms = [plain]
+    if value >= 10_000 and value % 10_000 == 0:
+        forms.append(f"{value / 10_000:g}万")
+    if value == 1:
+        forms.append(_CN_ONE)
+    return forms
+
+
+def quote_comparators(quote: str, value: float | None) -> set[str]:
+    """The comparators a target's Chinese quote allows for `value` (empty: value not found).
+
+    Only the words next to the number decide: what follows it up to the next punctuation
+    (以下, 以上, 左右) and what precedes it in the same clause (不超过, 低于, 至少, 下降…).
+    """
+    if value is None:
+        return {"complete"}
+    if value == 2 and "翻一番" in quote:
+        return {"double"}
+    for form in _number_forms(value):
+        at = quote.find(form)
+        while at != -1:
+            before_end = at
+            after_start = at + len(form)
+            # a longer number containing the form ("115" for "15") is not a match
+            inside_number = quote[after_start:after_start + 1].isdigit() or (at > 0 and quote[at - 1].isdigit())
+            if not inside_number:
+                before = re.split(r"[，。；、,]", quote[:before_end])[-1]
+                after = re.split(r"[，。；、,和]", quote[after_start:])[0]
+                return _comparators_of(before, after)
+            at = quote.find(form, at + 1)
+    return set()
+
+
+def _comparators_of(before: str, after: str) -> set[str]:
+    change = {"reduce_by_pct"} if re.search("下降|削减|减少", before) else (
+        {"increase_by_pct"} if re.search("增长|提高", before) else set())
+    # The bound word right after the number and its unit ("30微克/立方米以下", "60%以上的…").
+    bound = re.match(r"^\D{0,8}?(以下|以内|以上|左右)", after)
+    word = bound.group(1) if bound else ""
+    if word in _AT_MOST_AFTER or any(w in before for w in _AT_MOST_BEFORE):
+        return {"at_most"}
+    if any(w in before.replace("不低于", "").replace("不少于", "") for w in _BELOW_BEFORE):
+        return {"below"}
+    if word in _AT_LEAST_AFTER or any(w in before for w in _AT_LEAST_BEFORE):
+        return change or {"at_least"}
+    # "达13%左右", "达到50%", "建设绿色工厂10家": a level to reach (met at or above it).
+    return change or {"reach", "at_least"}
+
+
 STATUSES = ("achieved", "on_track", "off_track", "no_data")
 
 # Status rules (target_status):

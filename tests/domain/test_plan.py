@@ -64,7 +64,7 @@ def test_lookups(plan) -> None:
 def test_targets(plan) -> None:
     pm = plan.target("pm25-annual-mean")
     assert (pm.comparator, pm.target_value, pm.unit, pm.deadline) == (
-        "below",
+        "at_most",
         30,
         "µg/m³",
         date(2025, 12, 31),
@@ -108,7 +108,7 @@ def test_bad_comparator_is_reported(tmp_path: Path) -> None:
     content = _broken_copy(tmp_path)
     path = content / "plan" / "targets.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "  comparator: below\n", "  comparator: under\n", 1
+        "  comparator: at_most\n", "  comparator: under\n", 1
     )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=r"targets\.yaml: targets\[0\]\.comparator"):
@@ -307,3 +307,28 @@ def test_the_glossary_uses_the_role_names_of_the_site(plan) -> None:
     terms = {g.zh: g.en for g in plan.glossary}
     for zh, en in ROLE_NAMES.values():
         assert terms[zh].lower().startswith(en.lower()), zh
+
+
+def test_every_comparator_reads_its_quote_as_chinese_legal_text(plan) -> None:
+    """以下/以内/不超过/不高于 include the bound; 低于/少于 exclude it; 以上/不低于 include it."""
+    from cleanair.domain.plan import quote_comparators
+
+    wrong = [(t.slug, t.comparator, sorted(quote_comparators(t.quote_zh, t.target_value)))
+             for t in plan.targets if t.comparator not in quote_comparators(t.quote_zh, t.target_value)]
+    assert not wrong
+    # the reading itself, on hand-made quotes
+    assert quote_comparators("稳定在30微克/立方米以下", 30) == {"at_most"}
+    assert quote_comparators("控制在1天以内", 1) == {"at_most"}
+    assert quote_comparators("不超过35", 35) == quote_comparators("不高于35", 35) == {"at_most"}
+    assert quote_comparators("低于35微克/立方米", 35) == quote_comparators("少于5天", 5) == {"below"}
+    assert quote_comparators("不低于80%", 80) == quote_comparators("淘汰60%以上的第一阶段及以下", 60) == {"at_least"}
+    assert quote_comparators("比2020年下降10%以上", 10) == {"reduce_by_pct"}
+    assert quote_comparators("推广16万辆以上", 160000) == {"at_least"}
+
+
+def test_pm25_at_exactly_30_is_achieved(plan) -> None:
+    """"30 微克/立方米以下" includes 30: a 2025 annual mean of exactly 30.0 meets the target."""
+    pm = plan.target("pm25-annual-mean")
+    assert pm.comparator == "at_most"
+    assert target_status(pm, [_v(30.0, date(2025, 12, 31))], date(2026, 3, 1)) == "achieved"
+    assert target_status(pm, [_v(30.1, date(2025, 12, 31))], date(2026, 3, 1)) != "achieved"
