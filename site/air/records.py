@@ -60,13 +60,18 @@ ANNUAL_COLUMNS = (
     Column("so2", "number", "Annual mean SO2, µg/m³", "SO2年均浓度", SRC),
     Column("co_p95", "number", "95th percentile of daily CO, mg/m³", "CO日均值第95百分位数", SRC),
     Column("o3_8h_p90", "number", "90th percentile of daily max 8-h O3, µg/m³", "O3日最大8小时第90百分位数", SRC),
-    Column("good_days_ratio", "number", "Share of days with AQI ≤ 100 (优良天数比例)", "优良天数比例", SRC),
-    Column("heavy_days", "integer", "Days with AQI > 200 (heavy or severe)", "重度及以上污染天数", SRC),
+    Column("good_days_ratio_published", "number", "Official good-day ratio: share of days whose published daily AQI is ≤ 100 (empty without a published daily AQI)", "优良天数比例（按发布的日AQI，官方口径）", "CNEMC daily AQI as published"),
+    Column("heavy_days_published", "integer", "Official heavy-pollution days: published daily AQI > 200", "重度及以上污染天数（按发布的日AQI，官方口径）", "CNEMC daily AQI as published"),
+    Column("aqi_days_published", "integer", "Days with a published daily AQI", "有发布日AQI的天数", "CNEMC daily AQI as published"),
+    Column("good_days_ratio", "number", "Good-day ratio from the daily AQI recomputed by this site (AQI ≤ 100)", "优良天数比例（按本站重新计算的日AQI）", SRC),
+    Column("heavy_days", "integer", "Heavy-pollution days from the daily AQI recomputed by this site (AQI > 200)", "重度及以上污染天数（按本站重新计算的日AQI）", SRC),
+    Column("aqi_days", "integer", "Days with a recomputed daily AQI", "有本站重新计算日AQI的天数", SRC),
     Column("valid_days", "integer", "Valid PM2.5 days", "PM2.5有效天数", SRC),
     Column("complete", "boolean", "PM2.5 meets HJ 663-2013 completeness (≥ 324 days, each month ≥ 27, Feb ≥ 25)", "PM2.5数据满足年评价有效性", "HJ 663-2013"),
     Column("first_date", "date", "First day with data", "首个有数据日", ""),
     Column("last_date", "date", "Last day with data", "最后有数据日", ""),
     Column("standard", "string", "AQI standard version used", "所用版本", "this site"),
+    Column("source_files", "list", "Files the year's daily values come from, by name (hourly files for days computed here)", "该年日数据来自的文件名（本站由小时数据计算的日子列出小时数据文件）", "The import log"),
 )
 
 STATION_COLUMNS = (

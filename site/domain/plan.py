@@ -122,6 +122,14 @@ class Chapter:
 
 @dataclass(frozen=True)
 class IndicatorValue:
+    """One published (or computed) value of a target's indicator, with where it comes from.
+
+    `period` is the span the number covers and `date` its last day. `days` is how many days
+    with data the value rests on, where known (an annual mean of 360 valid days; a running
+    value of 1 day). `recomputed` is the same figure recomputed by this site where the value
+    itself is the publisher's (heavy-pollution days from the published daily AQI), shown beside it.
+    """
+
     slug: str
     value: float
     date: date
@@ -129,6 +137,8 @@ class IndicatorValue:
     source_title: str
     source_url: str
     note: str
+    days: int | None = None
+    recomputed: float | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +218,14 @@ class Plan:
 
     def targets_for_task(self, number: int) -> list[Target]:
         return [t for t in self.targets if number in t.tasks]
+
+    @property
+    def start_year(self) -> int:
+        """The first year the plan's deadlines fall in (2024: 2024年底前…). The seed carries no
+        date of issue, so a value for an earlier year is a value from before the plan."""
+        years = [d.year for t in self.tasks for d in t.deadlines] + [
+            t.deadline.year for t in self.targets if t.deadline]
+        return min(years)
 
     def responsibility_en(self, task: Task) -> str:
         """The printed responsibility column in English, built from the parsed roles and the one
@@ -702,82 +720,3 @@ def _comparators_of(before: str, after: str) -> set[str]:
         return change or {"at_least"}
     # "达13%左右", "达到50%", "建设绿色工厂10家": a level to reach (met at or above it).
     return change or {"reach", "at_least"}
-
-
-STATUSES = ("achieved", "on_track", "off_track", "no_data")
-
-# Status rules (target_status):
-# 1. Values dated after `today` are ignored; with none left the status is "no_data".
-# 2. Only the latest value counts (latest `date`; on a tie, the later row in the file).
-# 3. "Met" depends on the comparator. below: v < target; at_most: v <= target;
-#    at_least / reach: v >= target (左右 "about" targets are judged on the nominal figure);
-#    complete: v >= 1 (1 = done, 0 = not done).
-#    reduce_by_pct / increase_by_pct / double: if the target records baseline_value, v is the
-#    measured level and the change is computed from the baseline. The plan gives no baseline
-#    figures, so normally v is the change itself: reduce_by_pct → % reduction versus the
-#    baseline year (positive = lower), increase_by_pct → % increase (for 年均 targets, the
-#    average annual growth), double → ratio to the baseline year (2.0 = doubled).
-# 4. Not met → "off_track", whether or not the deadline has passed.
-# 5. Met → "achieved" when the value covers the deadline: its date is on or after the
-#    deadline; for yearly targets and targets without a deadline, when it is a full-year
-#    value. Otherwise (a mid-year or pre-deadline figure) → "on_track".
-
-
-def latest_value(values: list[IndicatorValue]) -> IndicatorValue | None:
-    """Most recent value by date; on equal dates the later one in the list wins."""
-    best: IndicatorValue | None = None
-    for v in values:
-        if best is None or v.date >= best.date:
-            best = v
-    return best
-
-
-def _is_met(target: Target, v: float) -> bool:
-    goal = target.target_value
-    c = target.comparator
-    if c == "complete":
-        return v >= 1
-    assert goal is not None  # load_plan guarantees a value for every other comparator
-    base = target.baseline_value
-    if c == "below":
-        return v < goal
-    if c == "at_most":
-        return v <= goal
-    if c in ("at_least", "reach"):
-        return v >= goal
-    if c == "reduce_by_pct":
-        change = (base - v) / base * 100 if base else v
-        return change >= goal
-    if c == "increase_by_pct":
-        change = (v - base) / base * 100 if base else v
-        return change >= goal
-    if c == "double":
-        ratio = v / base if base else v
-        return ratio >= 2
-    raise ValueError(f"unknown comparator {c!r}")
-
-
-RUNNING_PERIODS = frozenset({"year_to_date"})
-
-
-def status_basis(values: list[IndicatorValue], today: date) -> IndicatorValue | None:
-    """The value a status is computed from: the latest final value, or the latest running one.
-
-    A running value (e.g. the year so far) is shown as such, but it never overrides a final
-    value: a year-to-date mean of a few days says little about the year.
-    """
-    known = [v for v in values if v.date <= today]
-    final = [v for v in known if v.period not in RUNNING_PERIODS]
-    return latest_value(final) or latest_value(known)
-
-
-def target_status(target: Target, values: list[IndicatorValue], today: date) -> str:
-    """One of STATUSES for `target` given its indicator values; rules in the comment above."""
-    latest = status_basis(values, today)
-    if latest is None:
-        return "no_data"
-    if not _is_met(target, latest.value):
-        return "off_track"
-    if target.deadline is not None:
-        return "achieved" if latest.date >= target.deadline else "on_track"
-    return "achieved" if latest.period == "year" else "on_track"

@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from .opendata import Column, Dataset
-from .plan import ROLE_NAMES, ROLES, IndicatorValue, Plan, Target, Task, latest_value, status_basis, target_status
+from .plan import ROLE_NAMES, ROLES, IndicatorValue, Plan, Target, Task
+from .targets import STATUSES, assess, goal_text, value_text
 
 PLAN_SOURCE_ZH = "苏州市人民政府《苏州市空气质量持续改善行动计划实施方案》及附件重点工作任务分解表"
 PLAN_SOURCE_EN = (
@@ -160,14 +161,21 @@ def latest_record(value: IndicatorValue | None) -> dict[str, Any] | None:
         "value": value.value,
         "date": value.date.isoformat(),
         "period": value.period,
+        "days": value.days,
+        "recomputed": value.recomputed,
         "source_title": value.source_title,
         "source_url": value.source_url,
         "note": value.note,
     }
 
 
-def target_record(target: Target, values: list[IndicatorValue], today: date) -> dict[str, Any]:
-    """The JSON contract of /targets.json for one target."""
+def target_record(plan: Plan, target: Target, values: list[IndicatorValue], today: date) -> dict[str, Any]:
+    """The JSON contract of /targets.json for one target; every surface shows this record.
+
+    `latest` is the value the status was computed from (the one "latest value" the site
+    shows); `running` is a later part-period value, shown apart and never used for the status.
+    """
+    a = assess(target, values, today, plan.start_year)
     return {
         "slug": target.slug,
         "title_zh": target.title_zh,
@@ -176,25 +184,40 @@ def target_record(target: Target, values: list[IndicatorValue], today: date) -> 
         "target_value": target.target_value,
         "unit": target.unit,
         "approximate": target.approximate,
+        "goal_zh": goal_text(target, "zh"),
+        "goal_en": goal_text(target, "en"),
         "baseline_value": target.baseline_value,
         "baseline_year": target.baseline_year,
         "deadline": target.deadline.isoformat() if target.deadline else target.recurring,
         "tasks": list(target.tasks),
         "measure": target.measure,
         "quote_zh": target.quote_zh,
-        "status": target_status(target, values, today),
-        "latest": latest_record(latest_value(values)),
-        # the value the status was computed from (a final value wins over a running one)
-        "status_basis": latest_record(status_basis(values, today)),
-        "history": [latest_record(v) for v in sorted(values, key=lambda v: v.date)],
+        "status": a.status,
+        "status_explanation_zh": a.explanation_zh,
+        "status_explanation_en": a.explanation_en,
+        "deadline_passed": a.deadline_passed,
+        "latest": latest_record(a.basis),
+        "latest_value_zh": value_text(a.basis.value, target.unit, "zh") if a.basis else None,
+        "latest_value_en": value_text(a.basis.value, target.unit, "en") if a.basis else None,
+        "latest_period_zh": a.basis_period_zh or None,
+        "latest_period_en": a.basis_period_en or None,
+        "latest_before_plan": a.pre_plan,
+        "running": latest_record(a.running),
+        "running_label_zh": a.running_label_zh or None,
+        "running_label_en": a.running_label_en or None,
+        "history": [latest_record(v) for v in sorted(values, key=lambda v: v.date) if v.date <= today],
     }
 
 
+_TARGET_CSV_DROP = ("latest", "running", "history")
+
+
 def target_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    row = {k: v for k, v in record.items() if k not in ("latest", "history", "status_basis")}
-    latest = record.get("latest") or {}
-    for key in ("value", "date", "source_title", "source_url"):
-        row[f"latest_{key}"] = latest.get(key)
+    row = {k: v for k, v in record.items() if k not in _TARGET_CSV_DROP}
+    for name in ("latest", "running"):
+        value = record.get(name) or {}
+        for key in ("value", "date", "period", "source_title", "source_url"):
+            row[f"{name}_{key}"] = value.get(key)
     return row
 
 
@@ -227,7 +250,7 @@ def department_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def status_counts(records: list[Mapping[str, Any]]) -> dict[str, int]:
-    counts = {"achieved": 0, "on_track": 0, "off_track": 0, "no_data": 0}
+    counts = dict.fromkeys(STATUSES, 0)
     for r in records:
         counts[r["status"]] += 1
     return counts
@@ -268,6 +291,7 @@ def district_scope(plan: Plan, slug: str, named: list[Task]) -> dict[str, Any] |
 
 
 _PLAN = PLAN_SOURCE_EN
+_VALUES = "data/indicators/values.csv and the air-quality engine"
 TASK_COLUMNS = (
     Column("number", "integer", "Task number in the annex table (1–56)", "附件重点工作任务分解表中的序号", _PLAN),
     Column("heading_zh", "string", "Key task (重点工作任务) the row belongs to; blank printed headings continue the previous one", "所属重点工作任务（表中空白表示沿用上一行）", _PLAN),
@@ -299,11 +323,20 @@ TARGET_COLUMNS = (
     Column("baseline_year", "integer", "Baseline year (比2020年 …)", "基准年", _PLAN),
     Column("deadline", "date", "Deadline (YYYY-MM-DD) or 'yearly'", "完成时限", _PLAN),
     Column("tasks", "list", "Task numbers the target comes from", "来源任务序号", _PLAN),
-    Column("status", "string", "achieved, on_track, off_track or no_data — computed from published values", "状态：由已发布数据计算，不人工填写", "Computed by this site"),
-    Column("latest_value", "number", "Latest published value", "最新发布值", "data/indicators/values.csv and the air-quality engine"),
-    Column("latest_date", "date", "Date of the latest value", "最新值日期", "as above"),
-    Column("latest_source_title", "string", "Where the latest value was published", "最新值来源", "as above"),
-    Column("latest_source_url", "string", "Link to the publication", "来源链接", "as above"),
+    Column("goal_en", "string", "The target as a phrase, read as the plan's Chinese (以下 = at most)", "目标表述（英文）", "This site"),
+    Column("goal_zh", "string", "The target as a phrase in Chinese", "目标表述", "This site"),
+    Column("status", "string", ", ".join(STATUSES) + " — computed from published values by one rule set (see the methodology page)", "状态：由已发布数据按同一规则计算，不人工填写", "Computed by this site"),
+    Column("status_explanation_en", "string", "Why the status is what it is, and which value and period it rests on", "状态说明（英文）", "Computed by this site"),
+    Column("status_explanation_zh", "string", "The same explanation in Chinese", "状态说明：依据哪个数值和时段", "Computed by this site"),
+    Column("deadline_passed", "boolean", "The deadline is in the past", "期限是否已过", "Computed by this site"),
+    Column("latest_value", "number", "The value the status is computed from (the one latest value every page shows)", "状态所依据的数值（各页面显示的同一最新值）", _VALUES),
+    Column("latest_date", "date", "Last day of the period that value covers", "该数值所覆盖时段的最后一天", _VALUES),
+    Column("latest_period", "string", "year, half_year, quarter, month or snapshot", "时段类型", _VALUES),
+    Column("latest_before_plan", "boolean", "That value is for a period before the plan's first year", "该数值是否早于行动计划", "Computed by this site"),
+    Column("latest_source_title", "string", "Where that value was published", "该数值来源", _VALUES),
+    Column("latest_source_url", "string", "Link to the publication", "来源链接", _VALUES),
+    Column("running_value", "number", "A later running (part-period) value; never used for the status", "滚动值（非最终值，不用于判断状态）", _VALUES),
+    Column("running_date", "date", "Last day the running value covers", "滚动值截至日期", _VALUES),
 )
 DEPARTMENT_COLUMNS = (
     Column("slug", "string", "Stable identifier of the body", "单位稳定标识", "This site"),

@@ -250,7 +250,7 @@ def share_image(slug: str, fmt: str):
     t = p.target(slug)
     if t is None:
         abort(404)
-    record = pr.target_record(t, site_data().indicator_values(slug), today())
+    record = pr.target_record(p, t, site_data().indicator_values(slug), today())
     png = share_png(current_app._get_current_object(), record, current_locale(), store.state().version or "")  # type: ignore[attr-defined]
     resp = Response(png, content_type="image/png")
     resp.headers["Cache-Control"] = "public, max-age=3600"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from ..domain import plan_records as pr
+from ..domain.targets import STATUSES
 from ..history import views as hv
 from ..services import plan, site_data, today
 from ..twins import render_twin, twin_links, twin_route
@@ -82,7 +83,7 @@ def task(number: int, fmt: str):
     if t is None:
         abort(404)
     record = pr.task_record(p, t)
-    targets = [pr.target_record(tg, values_for(tg.slug), day) for tg in p.targets_for_task(number)]
+    targets = [pr.target_record(p, tg, values_for(tg.slug), day) for tg in p.targets_for_task(number)]
     changes = hv.page_history(plan(), task=number)
     feed = url_for("history.task_feed", number=number)
     return render_twin(
@@ -129,14 +130,14 @@ def department(slug: str, fmt: str):
 
 def _target_records() -> list[dict]:
     p, data, now = plan(), site_data(), today()
-    return [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
+    return [pr.target_record(p, t, data.indicator_values(t.slug), now) for t in p.targets]
 
 
 @twin_route(bp, "/targets")
 def targets(fmt: str):
     records = _target_records()
     status = request.args.get("status")
-    if status in ("achieved", "on_track", "off_track", "no_data"):
+    if status in STATUSES:
         records = [r for r in records if r["status"] == status]
     return render_twin(
         fmt, "plan/targets.html", lambda: {"targets": records, "meta": _meta()},
@@ -153,7 +154,7 @@ def target(slug: str, fmt: str):
     tg = p.target(slug)
     if tg is None:
         abort(404)
-    record = pr.target_record(tg, values_for(slug), day)
+    record = pr.target_record(p, tg, values_for(slug), day)
     changes = hv.page_history(plan(), target=slug)
     feed = url_for("history.target_feed", slug=slug)
     return render_twin(

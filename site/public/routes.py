@@ -27,7 +27,7 @@ def _page(name: str):
 @bp.route("/")
 def home():
     p, data, now = plan(), site_data(), today()
-    records = [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
+    records = [pr.target_record(p, t, data.indicator_values(t.slug), now) for t in p.targets]
     headline = [r for r in records if r["slug"] in HEADLINE_TARGETS]
     air_now = None
     if "air" in current_app.blueprints:

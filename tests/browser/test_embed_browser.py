@@ -53,7 +53,7 @@ def test_embeds_render_in_an_iframe_on_another_origin(browser, live_server, host
         frame = page.frame_locator("#w")
         frame.locator("h1").wait_for(timeout=10_000)
         assert "Annual mean PM2.5 concentration" in frame.locator("h1").inner_text()
-        assert "No published data" in frame.locator("main").inner_text()
+        assert "Deadline passed, no published value" in frame.locator("main").inner_text()
         assert frame.locator("a[target=_blank]").first.get_attribute("href").startswith(live_server)
 
         page.goto(f"{host}/air.html")
