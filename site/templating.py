@@ -81,6 +81,14 @@ def value_text(value: float, unit: str | None) -> str:
     return targets.value_text(value, unit, "en" if i18n.current_locale() == "en" else "zh")
 
 
+def plan_title() -> str:
+    """The plan's one title in the page's language (content/plan), never retyped in a template."""
+    from .services import plan
+
+    p = plan()
+    return i18n.pick(p.title_zh, p.title_en)
+
+
 def text_size() -> str:
     return "large" if request.cookies.get(TEXT_SIZE_COOKIE) == "large" else "normal"
 
@@ -99,7 +107,7 @@ def init_templating(app: Flask) -> None:
 
     # Globals, unlike the context below, are visible inside imported macros too.
     app.jinja_env.globals.update(pick=i18n.pick, role_names=ROLE_NAMES, status_names=targets.STATUS_NAMES,
-                                 goal_text=goal_text, value_text=value_text)
+                                 goal_text=goal_text, value_text=value_text, plan_title=plan_title)
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -15,8 +15,8 @@ from . import bp
 def _meta() -> dict:
     p = plan()
     return {
-        "source_zh": pr.PLAN_SOURCE_ZH,
-        "source_en": pr.PLAN_SOURCE_EN,
+        "source_zh": pr.plan_citation(p, "zh"),
+        "source_en": pr.plan_citation(p, "en"),
         "source_file_sha256": p.source.get("sha256"),
         "licence": pr.DATA_LICENCE,
         "url": request.url,

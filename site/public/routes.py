@@ -76,7 +76,8 @@ def data_index_json():
                     "source_zh": d.source_zh,
                     "source_en": d.source_en,
                     "licence": d.licence,
-                    "fields": [c.__dict__ for c in d.columns],
+                    "licence_zh": d.licence_zh or d.licence,
+                    "fields": [c.describe() for c in d.columns],
                 }
                 for d in site_data().datasets
             ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_county_governments_are_responsible_for_implementation_not_joint(client):
@@ -54,3 +55,52 @@ def test_a_task_with_several_deadlines_counts_under_each(client):
         shown = re.search(rf"by end of {year} (\d+)", home)
         assert shown and int(shown.group(1)) == len(listed), year
     assert [t["number"] for t in client.get("/plan/tasks.json?year=2024").json["tasks"]] == [15, 21, 27, 31]
+
+
+def test_one_english_title_for_the_plan(app, client):
+    from .routes import public_urls
+
+    title = app.extensions["cleanair"].plan.title_en
+    for url in public_urls(app):
+        html = client.get("/en" + url).get_data(as_text=True)
+        assert "Implementation Plan" not in html.replace(title, ""), url
+    assert title in client.get("/en/about").get_data(as_text=True)
+    assert title in _text(client.get("/en/").get_data(as_text=True).split("<footer", 1)[1])
+    assert all(title in d["source_en"] for d in client.get("/data.json").json["datasets"][:3])
+
+
+def test_data_dictionary_and_licence_in_chinese_on_chinese_pages(app, client):
+    english = ("This site", "Parsed from", "Computed by this site", "public government data",
+               "official government document", "The data file", "reporting form", "this site's compilation")
+    zh = _text(client.get("/data").get_data(as_text=True).split("<main", 1)[1].split("</main>", 1)[0])
+    for phrase in english:
+        assert phrase not in zh, phrase
+    assert "由责任分工原文解析" in zh and "方案原文为政府公文" in zh
+    en = _text(client.get("/en/data").get_data(as_text=True))
+    assert "Parsed from the responsibility text" in en and "official government document" in en
+    for d in app.extensions["cleanair"].datasets:
+        assert d.licence_zh or d.licence == "CC BY 4.0", d.key
+        for c in d.columns:
+            assert c.source is None or (c.source.en and c.source.zh), (d.key, c.name)
+    fields = client.get("/data.json").json["datasets"][0]["fields"]
+    assert {"source", "source_zh"} <= fields[0].keys()
+
+
+def test_methodology_states_the_natural_day_in_one_sentence(client):
+    en = _text(client.get("/en/about/methodology").get_data(as_text=True))
+    assert ("A day on this site is the 24 hourly values stamped 00:00 to 23:00 Beijing time (UTC+8), which "
+            "together cover 23:00 of the previous day to 23:00 of that day — one hour earlier than a "
+            "midnight-to-midnight day") in en
+    zh = _text(client.get("/about/methodology").get_data(as_text=True))
+    assert "比零点到零点的一天早一个小时" in zh
+
+
+def test_one_english_name_per_body_on_the_pages(app, client):
+    plan = app.extensions["cleanair"].plan
+    page = _text(client.get("/en/plan/tasks/51").get_data(as_text=True))
+    assert "People's Bank of China Suzhou Branch" not in page and "Financial Office of the Municipal Party" not in page
+    for slug in ("pboc-suzhou", "party-financial-office"):
+        assert page.count(plan.department(slug).name_en) >= 2, slug  # the body list and the responsibility text
+    page13 = _text(client.get("/en/plan/tasks/13").get_data(as_text=True))
+    assert "directly affiliated Maritime Safety Administrations" not in page13
+    assert page13.count(plan.department("yangtze-maritime").name_en) >= 2
