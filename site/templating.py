@@ -81,6 +81,20 @@ def value_text(value: float, unit: str | None) -> str:
     return targets.value_text(value, unit, "en" if i18n.current_locale() == "en" else "zh")
 
 
+def chapter_name(ch: Any) -> str:
+    """'十、…' on Chinese pages, 'Chapter 10: …' on English ones (no Chinese ordinals in English)."""
+    if i18n.current_locale() == "en":
+        return f"Chapter {ch.number}: {ch.title_en}"
+    return f"{ch.numeral}、{ch.title_zh}"
+
+
+def measure_name(m: Any) -> str:
+    """'（二十五）…' on Chinese pages, 'Measure 25: …' on English ones."""
+    if i18n.current_locale() == "en":
+        return f"Measure {m.number}: {m.title_en}"
+    return f"（{m.numeral}）{m.title_zh}"
+
+
 def plan_title() -> str:
     """The plan's one title in the page's language (content/plan), never retyped in a template."""
     from .services import plan
@@ -107,7 +121,8 @@ def init_templating(app: Flask) -> None:
 
     # Globals, unlike the context below, are visible inside imported macros too.
     app.jinja_env.globals.update(pick=i18n.pick, role_names=ROLE_NAMES, status_names=targets.STATUS_NAMES,
-                                 goal_text=goal_text, value_text=value_text, plan_title=plan_title)
+                                 goal_text=goal_text, value_text=value_text, plan_title=plan_title,
+                                 chapter_name=chapter_name, measure_name=measure_name)
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -307,7 +307,7 @@ TASK_COLUMNS = (
     Column("responsibility_zh", "string", "Responsibility text (责任分工) as printed", "责任分工原文", _PLAN),
     Column("responsibility_en", "string", "English rendering of the responsibility text, built from the parsed roles and each body's one English name", "责任分工英文译文（由解析出的角色和各单位英文名称生成）", _TRANSLATION),
     Column("chapter", "integer", "Chapter number (1–10)", "所属章节序号", _PLAN),
-    Column("measure", "integer", "Measure number （一）…（二十七） as 1–27", "所属措施序号", _PLAN),
+    Column("measure", "integer", "Measure number 1–27", "所属措施序号", _PLAN),
     Column("departments", "list", "Bodies and roles as slug:role (" + ", ".join(f"{r} = {n[1]}" for r, n in ROLE_NAMES.items()) + ")", "责任单位及角色（" + "、".join(f"{n[0]} {r}" for r, n in ROLE_NAMES.items()) + "）", _RESPONSIBILITY),
     Column("lead_departments_zh", "list", "Lead bodies (牵头)", "牵头单位", _RESPONSIBILITY),
     Column("districts", "list", "County-level districts named in the task", "任务中点名的县级市（区）", Source("Parsed from the task text", "由任务原文解析")),

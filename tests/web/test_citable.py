@@ -104,3 +104,38 @@ def test_one_english_name_per_body_on_the_pages(app, client):
     page13 = _text(client.get("/en/plan/tasks/13").get_data(as_text=True))
     assert "directly affiliated Maritime Safety Administrations" not in page13
     assert page13.count(plan.department("yangtze-maritime").name_en) >= 2
+
+
+ORDINAL = re.compile(r"（[一二三四五六七八九十]+）|(?<![\u4e00-\u9fff])[一二三四五六七八九十]+、")
+
+
+def test_no_chinese_ordinals_on_english_pages(app, client):
+    """Headings, breadcrumbs, titles and citations say "Measure 25", "Chapter 10" in English."""
+    from .routes import public_urls
+
+    urls = public_urls(app) + ["/plan/measures/25", "/plan/tasks/33", "/plan", "/plan/tasks?chapter=10"]
+    for url in urls:
+        html = client.get("/en" + url).get_data(as_text=True)
+        # Chinese quoted on purpose (original text, quotes) is marked lang="zh-Hans"
+        html = re.sub(r'<(\w+)[^>]*lang="zh-Hans"[^>]*>.*?</\1>', "", html, flags=re.S)
+        assert not ORDINAL.search(html), (url, ORDINAL.search(html).group(0))
+    page = _text(client.get("/en/plan/measures/25").get_data(as_text=True))
+    assert "Measure 25:" in page and "Chapter 10:" in page
+    assert "Measure 25:" in client.get("/en/plan/measures/25").get_data(as_text=True).split("<title>")[1].split("</title>")[0]
+    zh = _text(client.get("/plan/measures/25").get_data(as_text=True))
+    assert "（二十五）" in zh and "十、" in zh
+
+
+def test_english_reads_as_english(client):
+    """万 numbers, the glossary's 4S dealership, task 33's 油烟净化设施, measure 3's 做优做强."""
+    freight = _text(client.get("/en/targets/waterway-freight").get_data(as_text=True))
+    assert "reach 8 million tonnes" in freight and "10,000" not in freight
+    assert "reach 1.15 million tonnes" in _text(client.get("/en/targets/railway-freight").get_data(as_text=True))
+    targets = _text(client.get("/en/targets").get_data(as_text=True))
+    assert "×10,000" not in targets and "at least 160,000 vehicles" in targets
+    assert "800万吨" in _text(client.get("/targets/waterway-freight").get_data(as_text=True))
+    glossary = _text(client.get("/en/glossary").get_data(as_text=True))
+    assert "4S dealership" in glossary and "fume purification equipment" in glossary
+    assert "fume purification equipment not being cleaned in time" in _text(client.get("/en/plan/tasks/33").get_data(as_text=True))
+    measure3 = _text(client.get("/en/plan/measures/3").get_data(as_text=True))
+    assert "strengthen a batch" not in measure3 and "help a batch of the best performers grow better and stronger" in measure3
