@@ -16,5 +16,6 @@ def _setup(state) -> None:
 
 from . import (
     guards,  # noqa: F401  (installs the login check on the blueprint)
+    labels,  # noqa: F401  (template globals that put stored codes into words)
     routes,  # noqa: F401
 )
