@@ -36,7 +36,7 @@ def _common() -> dict:
     st = service.standards()
     return {"standards": st, "std": st.default, "switch_date": st.switch_date(), "cities": CITIES,
             "now": service.now(), "stations_by_code": {s.code: s for s in service.station_registry()},
-            "source_text": service.source_text}
+            "source_text": service.source_text, "has_observations": service.data_version() != "air-empty"}
 
 
 def _latest_records() -> list[dict]:

@@ -112,3 +112,12 @@ def test_no_wrong_plurals(air_client):
         text = _text(air_client.get(url).get_data(as_text=True))
         assert not re.search(r"\b1 (valid )?days\b", text), url
         assert not re.search(r"\b1 day with an AQI\b.*\b1 days\b", text), url
+
+
+def test_a_station_without_observations_says_so_in_plain_words(air_client):
+    """1161A 南门 has no values in the imported files; the site has data, so say that, not 'import'."""
+    for prefix, words in (("", "目前导入的监测数据中没有南门（1161A）的数值"),
+                          ("/en", "The observations imported so far contain no values for Nanmen (1161A)")):
+        html = air_client.get(f"{prefix}/air/stations/1161A").get_data(as_text=True)
+        assert words in _text(html), prefix
+        assert "flask" not in html and "aq import" not in html and "No air-quality data has been imported yet" not in html
