@@ -226,6 +226,13 @@ def goal_text(target: Target, lang: str) -> str:
     return text
 
 
+# The comparison a target makes, named (for change histories): (Chinese, English).
+COMPARATOR_NAMES = {
+    "below": ("低于", "below"), "at_most": ("不超过（含本数）", "at most (bound included)"),
+    "at_least": ("不低于（含本数）", "at least (bound included)"), "reach": ("达到", "reach"),
+    "reduce_by_pct": ("下降百分比", "reduce by a percentage"), "increase_by_pct": ("增长百分比", "increase by a percentage"),
+    "double": ("翻一番", "double"), "complete": ("完成", "complete"),
+}
 _HALVES = {6: ("上半年", "H1"), 12: ("下半年", "H2")}
 
 

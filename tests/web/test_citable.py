@@ -75,7 +75,7 @@ def test_data_dictionary_and_licence_in_chinese_on_chinese_pages(app, client):
     zh = _text(client.get("/data").get_data(as_text=True).split("<main", 1)[1].split("</main>", 1)[0])
     for phrase in english:
         assert phrase not in zh, phrase
-    assert "由责任分工原文解析" in zh and "方案原文为政府公文" in zh
+    assert "由责任分工原文解析" in zh and "方案原文为政府公文" in zh and "整数" in zh and " integer " not in zh
     en = _text(client.get("/en/data").get_data(as_text=True))
     assert "Parsed from the responsibility text" in en and "official government document" in en
     for d in app.extensions["cleanair"].datasets:
@@ -139,3 +139,23 @@ def test_english_reads_as_english(client):
     assert "fume purification equipment not being cleaned in time" in _text(client.get("/en/plan/tasks/33").get_data(as_text=True))
     measure3 = _text(client.get("/en/plan/measures/3").get_data(as_text=True))
     assert "strengthen a batch" not in measure3 and "help a batch of the best performers grow better and stronger" in measure3
+
+
+def test_cite_this_is_in_the_pages_language(client):
+    zh = _text(client.get("/targets").get_data(as_text=True)).split("引用本页", 1)[1]
+    assert "数据版本" in zh and "访问日期 2026-11-30" in zh and "accessed" not in zh and "data version" not in zh
+    en = _text(client.get("/en/targets").get_data(as_text=True)).split("Cite this", 1)[1]
+    assert "(data version" in en and "accessed 2026-11-30" in en
+
+
+def test_change_history_shows_stored_codes_in_words(app):
+    from cleanair.history.routes import change_title
+
+    role = {"entity_title_zh": "任务1", "entity_title_en": "Task 1", "kind": "changed", "field": "role",
+            "old": "joint", "new": "implementing"}
+    comparator = dict(role, field="comparator", old="below", new="at_most")
+    with app.test_request_context("/changes"):
+        assert change_title(role) == "任务1：角色由 按职责分工负责 改为 负责落实"
+        assert "低于" in change_title(comparator) and "below" not in change_title(comparator)
+    with app.test_request_context("/changes", environ_base={"cleanair.locale": "en"}):
+        assert change_title(role) == "Task 1: role changed from Joint (by remit) to Responsible for implementation"
