@@ -113,7 +113,8 @@ def render_share_png(record: dict[str, Any], locale: str, fonts: Any, cjk: bool,
     draw.rectangle((0, 0, SIZE[0], 16), fill=colour)
     draw.text((60, 50), t["site"], font=fonts(32), fill="#37474f")
     y = 110
-    for line in _wrap(draw, t["title"], fonts(60), SIZE[0] - 120, 2):
+    title_lines = _wrap(draw, t["title"], fonts(60), SIZE[0] - 120, 2)
+    for line in title_lines:
         draw.text((60, y), line, font=fonts(60), fill="#111111")
         y += 76
     y += 16
@@ -124,7 +125,8 @@ def render_share_png(record: dict[str, Any], locale: str, fonts: Any, cjk: bool,
     y += 96
     draw.text((60, y), t["latest"], font=fonts(40), fill="#111111")
     y += 56
-    for line in _wrap(draw, t["why"], fonts(24), SIZE[0] - 120, 2):
+    # the reason for the status gets the room a one-line title leaves
+    for line in _wrap(draw, t["why"], fonts(24), SIZE[0] - 120, 4 - len(title_lines)):
         draw.text((60, y), line, font=fonts(24), fill="#37474f")
         y += 32
     y += 8
