@@ -38,9 +38,9 @@ def test_district_filter_lists_named_tasks_and_states_the_general_duty(client, d
     page = _text(client.get(f"/en/plan/tasks?district={district}").get_data(as_text=True))
     assert "responsible for implementing all 56 tasks" in page
     if not named:
-        assert "No task names Kunshan in its text." in page
+        assert "No task names Kunshan in its text." in page and "0 tasks match" not in page
     zh = _text(client.get(f"/plan/tasks?district={district}").get_data(as_text=True))
-    assert "负责落实全部56项任务" in zh
+    assert "负责落实全部56项任务" in zh and "共 0 项任务符合条件" not in zh
 
 
 def test_unknown_district_or_department_is_reported_not_an_empty_list(client):
