@@ -93,6 +93,8 @@ def test_methodology_states_the_natural_day_in_one_sentence(client):
             "midnight-to-midnight day") in en
     zh = _text(client.get("/about/methodology").get_data(as_text=True))
     assert "比零点到零点的一天早一个小时" in zh
+    # the breakpoint table names pollutant and averaging period, not the data file's column keys
+    assert "so2_24h" not in en and "SO₂ 24-hour mean" in en and "SO₂ 24小时平均" in zh
 
 
 def test_one_english_name_per_body_on_the_pages(app, client):
