@@ -121,6 +121,9 @@ def change_title(r: dict[str, Any]) -> str:
     if r["kind"] == "removed":
         return _("%(name)s: removed", name=name)
     label = str(FIELD_LABELS.get(r["field"], r["field"]))
+    if current_locale() != "en" and str(r["field"]).endswith("_en"):
+        # The English translation changed: a Chinese page says so without quoting English text.
+        return _("%(name)s: %(field)s changed", name=name, field=label)
     return _("%(name)s: %(field)s changed from %(old)s to %(new)s", name=name, field=label,
              old=_value_text(r["old"], r["field"]), new=_value_text(r["new"], r["field"]))
 

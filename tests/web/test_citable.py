@@ -159,5 +159,7 @@ def test_change_history_shows_stored_codes_in_words(app):
     with app.test_request_context("/changes"):
         assert change_title(role) == "任务1：角色由 按职责分工负责 改为 负责落实"
         assert "低于" in change_title(comparator) and "below" not in change_title(comparator)
+        english = dict(role, field="text_en", old="Strengthen a batch.", new="Help a batch grow.")
+        assert change_title(english) == "任务1：内容（英文）已修改"
     with app.test_request_context("/changes", environ_base={"cleanair.locale": "en"}):
         assert change_title(role) == "Task 1: role changed from Joint (by remit) to Responsible for implementation"
