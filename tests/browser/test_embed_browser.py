@@ -97,5 +97,7 @@ def test_copy_buttons_are_added_once_and_copy(page):
     # one button per box, although the script is included by both the embed box and "Cite this"
     assert page.locator("button.copy-button").count() == page.locator("textarea[data-copy-label]").count() == 3
     page.locator("#embed-code-text + button.copy-button").click()
-    assert "Copied" in page.locator("#embed-code-text ~ .copy-status").first.inner_text(timeout=5000)
+    # the status is written when the clipboard promise settles: wait for it (inner_text does not)
+    page.wait_for_function("() => document.querySelector('#embed-code-text ~ .copy-status')"
+                           ".textContent.includes('Copied')", timeout=5000)
     assert page.outside_requests == []
