@@ -94,7 +94,8 @@ def _texts(record: dict[str, Any], locale: str, cjk: bool) -> dict[str, str]:
     deadline = record.get("deadline") or ""
     goal = pick("goal_zh", "goal_en")
     return {
-        "site": "Suzhou Clean Air Plan tracker" if en else "苏州空气质量行动计划追踪",
+        # the site's name as its header writes it (base.html)
+        "site": "Suzhou Clean Air Plan" if en else "苏州空气质量行动计划追踪",
         "title": record["title_en"] if en else record["title_zh"],
         "status": status,
         "latest": latest_line,
