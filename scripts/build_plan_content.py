@@ -20,8 +20,8 @@ from cleanair.domain.plan_source import (
     SourcePlan,
     extract_deadlines,
     extract_recurring,
-    parse_responsibility,
     parse_seed,
+    responsibility_clauses,
     squash,
 )
 
@@ -29,6 +29,11 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SEED = REPO.parent / "shared" / "seed" / "000_b12c08994cccf728.txt"
 OUTPUT = REPO / "content" / "plan" / "plan.zh.yaml"
 COUNTY_SLUG = "county-governments"
+# Row 1 of the table ends: 各县级市（区）人民政府（管委会）负责落实。以下均需地方各级人民政府（管委会）
+# 负责落实，不再列出 — the county-level governments are responsible for implementing every
+# task. That is its own role (负责落实), not 按职责分工负责 (joint), which the table gives to
+# named city departments.
+COUNTY_ROLE = "implementing"
 
 # The annex table is a PDF of a table with merged "重点工作任务" cells. A blank cell normally
 # continues the row above, but for these rows the merged cell's text was printed on a later
@@ -138,17 +143,20 @@ def build(seed_path: Path, content_dir: Path = REPO / "content") -> dict[str, An
     note = None
     for item in map_tasks(src):
         row = item["row"]
-        parsed, county = parse_responsibility(row.responsibility)
+        clauses, county = responsibility_clauses(row.responsibility)
         if county:
             note = row.responsibility[row.responsibility.index("各县级市") :]
         depts: list[dict[str, str]] = []
-        for name, role in parsed:
-            if name not in names:
-                raise ValueError(f"task {row.number}: {name!r} not in departments.yaml")
-            if all(d["slug"] != names[name] for d in depts):
-                depts.append({"slug": names[name], "role": role})
-        # The table's note on row 1 makes county-level governments jointly responsible for all.
-        depts.append({"slug": COUNTY_SLUG, "role": "joint"})
+        for clause in clauses:
+            for name in clause.names:
+                if name not in names:
+                    raise ValueError(f"task {row.number}: {name!r} not in departments.yaml")
+                if all(d["slug"] != names[name] for d in depts):
+                    depts.append({"slug": names[name], "role": clause.role})
+        # The table's note on row 1 applies to every row (see COUNTY_ROLE).
+        depts.append({"slug": COUNTY_SLUG, "role": COUNTY_ROLE})
+        # Roles whose list ends with 等 ("and others"): the plan names only some of the bodies.
+        and_others = [r for r in ("lead", "cooperating", "joint") if any(c.role == r and c.and_others for c in clauses)]
         # Districts in the order the text names them.
         hits = sorted((row.text.index(n), slug) for n, slug in districts if n in row.text)
         found = list(dict.fromkeys(slug for _, slug in hits))
@@ -162,6 +170,7 @@ def build(seed_path: Path, content_dir: Path = REPO / "content") -> dict[str, An
                 "text": row.text,
                 "responsibility": row.responsibility,
                 "departments": depts,
+                "and_others": and_others,
                 "districts": found,
                 "deadlines": [d.isoformat() for d in extract_deadlines(row.text)],
                 "recurring": extract_recurring(row.text),

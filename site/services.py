@@ -13,7 +13,7 @@ from . import clock
 from .domain.opendata import Dataset
 from .domain.pages import Page, load_pages
 from .domain.plan import IndicatorValue, Plan, load_indicator_values, load_plan
-from .domain.plan_records import PLAN_DATASETS
+from .domain.plan_records import plan_datasets
 
 # A provider returns computed indicator values by target slug (e.g. the air engine's PM2.5).
 IndicatorProvider = Callable[[], dict[str, list[IndicatorValue]]]
@@ -37,11 +37,12 @@ class SiteData:
 def init_services(app: Flask) -> None:
     content_dir = Path(app.config["CONTENT_DIR"])
     data_dir = Path(app.config["DATA_DIR"])
+    plan = load_plan(content_dir)
     app.extensions["cleanair"] = SiteData(
-        plan=load_plan(content_dir),
+        plan=plan,
         file_values=load_indicator_values(data_dir / "indicators" / "values.csv"),
-        pages=load_pages(content_dir / "pages"),
-        datasets=list(PLAN_DATASETS),
+        pages=load_pages(content_dir / "pages", {"plan_title": (plan.title_zh, plan.title_en)}),
+        datasets=list(plan_datasets(plan)),
     )
 
 

@@ -9,6 +9,8 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from markupsafe import Markup
 
 from . import clock, i18n
+from .domain import targets
+from .domain.plan import ROLE_NAMES
 
 TEXT_SIZE_COOKIE = "text_size"
 
@@ -39,19 +41,11 @@ def fmt_date(value: Any, format: str = "medium") -> str:
     return format_date(value, format=format)
 
 
-# Units are stored in targets.yaml in a neutral form; these are their display forms.
-UNIT_LABELS = {
-    "days": ("天", "days"),
-    "vehicles": ("辆", "vehicles"),
-    "10k t": ("万吨", "×10,000 t"),
-    "count": ("个", ""),
-}
-
-
 def unit_label(unit: str | None) -> str:
+    """A unit of targets.yaml alone (values with units read better through `value_text`)."""
     if not unit:
         return ""
-    zh, en = UNIT_LABELS.get(unit, (unit, unit))
+    zh, en = targets.UNIT_NAMES.get(unit, (unit, unit))
     return en if i18n.current_locale() == "en" else zh
 
 
@@ -77,6 +71,38 @@ def fmt_localtime(value: Any, format: str = "medium") -> str:
     return format_datetime(clock.to_local(value), format)
 
 
+def goal_text(target: Any) -> str:
+    """A target as a phrase in the page's language ("at most 30 µg/m³"), from the domain's wording."""
+    return targets.goal_text(target, "en" if i18n.current_locale() == "en" else "zh")
+
+
+def value_text(value: float, unit: str | None) -> str:
+    """A target's value with its unit as the domain words it ("8 million tonnes", "1 day")."""
+    return targets.value_text(value, unit, "en" if i18n.current_locale() == "en" else "zh")
+
+
+def chapter_name(ch: Any) -> str:
+    """'十、…' on Chinese pages, 'Chapter 10: …' on English ones (no Chinese ordinals in English)."""
+    if i18n.current_locale() == "en":
+        return f"Chapter {ch.number}: {ch.title_en}"
+    return f"{ch.numeral}、{ch.title_zh}"
+
+
+def measure_name(m: Any) -> str:
+    """'（二十五）…' on Chinese pages, 'Measure 25: …' on English ones."""
+    if i18n.current_locale() == "en":
+        return f"Measure {m.number}: {m.title_en}"
+    return f"（{m.numeral}）{m.title_zh}"
+
+
+def plan_title() -> str:
+    """The plan's one title in the page's language (content/plan), never retyped in a template."""
+    from .services import plan
+
+    p = plan()
+    return i18n.pick(p.title_zh, p.title_en)
+
+
 def text_size() -> str:
     return "large" if request.cookies.get(TEXT_SIZE_COOKIE) == "large" else "normal"
 
@@ -91,6 +117,11 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = fmt_localtime
     app.jinja_env.filters["isotime"] = lambda v: "" if v is None else clock.isoformat(v)
     app.jinja_env.filters["percent"] = lambda v, f=None: "—" if v is None else format_percent(v, f)
+
+    # Globals, unlike the context below, are visible inside imported macros too.
+    app.jinja_env.globals.update(pick=i18n.pick, role_names=ROLE_NAMES, status_names=targets.STATUS_NAMES,
+                                 goal_text=goal_text, value_text=value_text, plan_title=plan_title,
+                                 chapter_name=chapter_name, measure_name=measure_name)
 
     @app.context_processor
     def inject() -> dict[str, Any]:

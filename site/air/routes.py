@@ -40,7 +40,8 @@ def _date_arg(name: str) -> date | None:
 def _common() -> dict:
     st = service.standards()
     return {"standards": st, "std": st.default, "switch_date": st.switch_date(), "cities": CITIES,
-            "now": service.now(), "stations_by_code": {s.code: s for s in service.station_registry()}}
+            "now": service.now(), "stations_by_code": {s.code: s for s in service.station_registry()},
+            "source_text": service.source_text, "has_observations": service.data_version() != "air-empty"}
 
 
 def _latest_records() -> list[dict]:
@@ -147,9 +148,12 @@ def annual(fmt: str):
     key = _key()
     rows = service.annual_rows(key)
     years = [{k: r[k] for k in ("year", "pm25", "pm10", "no2", "so2", "co_p95", "o3_8h_p90", "good_days_ratio",
-                                "heavy_days", "valid_days", "complete", "aqi_days", "good_days", "first_date",
-                                "last_date", "standard", "station")}
-             | {"level_days": r["level_days"], "completeness": r["completeness"]} for r in rows]
+                                "heavy_days", "valid_days", "complete", "aqi_days", "good_days",
+                                "good_days_ratio_published", "heavy_days_published", "aqi_days_published",
+                                "good_days_published", "first_date", "last_date", "standard", "station", "sources")}
+             | {"level_days": r["level_days"], "completeness": r["completeness"],
+                "source_files": [f for s in r["sources"] for f in ([s["file"]] if s["file"] else s["files"])]}
+             for r in rows]
     return render_twin(
         fmt, "air/annual.html", lambda: {"years": years, "station": key, "meta": _meta()},
         lambda: years, records.ANNUAL_COLUMNS, "suzhou-air-annual.csv",

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock
@@ -315,19 +315,57 @@ def daily_rows(key: str = DEFAULT_CITY, start: date | None = None, end: date | N
 
 
 def annual_rows(key: str = DEFAULT_CITY) -> list[dict]:
-    """HJ 663 annual statistics for a station or city, oldest year first."""
+    """HJ 663 annual statistics for a station or city, oldest year first.
+
+    Each year also carries the official counts from the publisher's daily AQI where there is
+    one (`*_published`; None otherwise) and its exact sources: the imported files its days come
+    from, by name, and for days computed here from station-hourly data, those hourly files.
+    """
     def build() -> list[dict]:
+        from ..domain.air import assess
+
         t = AirAnnual.__table__
+        days = pd.DataFrame(daily_rows(key), columns=["date", "aqi_published", "source"])
+        official = assess.published_counts(days, standards().rules)
+        sources = assess.sources_by_year(days)
         out = []
         for r in db.session.execute(sa.select(t).where(t.c.station == key).order_by(t.c.year)).all():
             m = dict(r._mapping)
             m["level_days"] = {int(k): v for k, v in json.loads(m["level_days"]).items()}
             m["completeness"] = json.loads(m["completeness"])
             m.pop("id")
+            m.update(official.get(m["year"], dict.fromkeys(_OFFICIAL_FIELDS)))
+            m["sources"] = _year_sources(key, m["year"], sources.get(m["year"], {}))
             out.append(m)
         return out
 
     return _cached(f"annual:{key}", build)
+
+
+_OFFICIAL_FIELDS = ("aqi_days_published", "good_days_published", "heavy_days_published", "good_days_ratio_published")
+# Daily rows that are computed here rather than imported carry these in their `source` column.
+_DERIVED_SOURCES = {"stations", "hourly"}
+
+
+def _year_sources(key: str, year: int, by_source: dict[str, int]) -> list[dict]:
+    """[{file, days, kind}] for one year: imported daily files by name, and for days computed
+    here from station-hourly data, the hourly files those hours came from."""
+    files = sorted(name for name in by_source if name not in _DERIVED_SOURCES)
+    layouts = dict(db.session.execute(sa.select(AirImport.file_name, AirImport.layout).where(
+        AirImport.file_name.in_(files)).order_by(AirImport.id)).all()) if files else {}
+    out = [{"file": name, "layout": layouts.get(name), "days": by_source[name], "kind": "daily_file"} for name in files]
+    derived = sum(n for name, n in by_source.items() if name in _DERIVED_SOURCES)
+    if derived:
+        codes = [key] if not is_city(key) else [s.code for s in state().stations if s.city == key and not s.background]
+        t = AirHourDay.__table__
+        rows = db.session.execute(sa.select(t.c.sources).where(
+            t.c.station.in_(codes), t.c.date >= date(year, 1, 1), t.c.date <= date(year, 12, 31))).all()
+        ids = sorted({int(i) for i in np.unique(packing.unpack_sources([r.sources for r in rows])) if i > 0}) if rows else []
+        names = db.session.execute(sa.select(AirImport.file_name).where(AirImport.id.in_(ids)).order_by(
+            AirImport.file_name)).scalars().all() if ids else []
+        layout = db.session.execute(sa.select(AirImport.layout).where(AirImport.id.in_(ids)).limit(1)).scalar() if ids else None
+        out.append({"file": None, "files": list(names), "layout": layout, "days": derived, "kind": "computed_from_hourly"})
+    return out
 
 
 def station_hours(code: str, hours: int = 48) -> list[dict]:
@@ -355,48 +393,85 @@ def import_log(limit: int = 20) -> list[dict]:
 # --- plan targets --------------------------------------------------------------------------
 
 def _target_values() -> dict[str, list[dict]]:
+    """The headline targets' values: every complete year (final; HJ 663-2013 valid) and the
+    latest year as a running value while it is incomplete. Incomplete earlier years are left
+    out: they are not valid annual assessments and were never running values."""
     rows = annual_rows(DEFAULT_CITY)
     if not rows:
         return {}
-    complete = [r for r in rows if r["complete"] and r["pm25"] is not None]
-    latest = rows[-1]
-    chosen = []
-    if complete:
-        chosen.append((complete[-1], "year"))
-    if latest is not (complete[-1] if complete else None):
-        chosen.append((latest, "year_to_date"))
+    chosen = [(r, "year") for r in rows if r["complete"] and r["pm25"] is not None]
+    if not rows[-1]["complete"]:
+        chosen.append((rows[-1], "year_to_date"))
     out: dict[str, list[dict]] = {"pm25-annual-mean": [], "heavy-pollution-days": []}
     for r, period in chosen:
-        final = period == "year"
-        base = {"date": r["last_date"], "period": period, "year": r["year"], "valid_days": r["valid_days"],
-                "aqi_days": r["aqi_days"], "final": final, "standard": r["standard"]}
+        base = {"date": r["last_date"], "period": period, "year": r["year"], "final": period == "year",
+                "standard": r["standard"], "sources": r["sources"]}
         if r["pm25"] is not None:
-            out["pm25-annual-mean"].append({**base, "value": r["pm25"]})
-        out["heavy-pollution-days"].append({**base, "value": float(r["heavy_days"])})
+            out["pm25-annual-mean"].append({**base, "value": r["pm25"], "days": r["valid_days"]})
+        # The official count comes from the publisher's daily AQI wherever the publisher gives one
+        # for every day this site has an AQI for; the recomputed count is kept beside it.
+        official = r["heavy_days_published"] is not None and r["aqi_days_published"] >= r["aqi_days"]
+        out["heavy-pollution-days"].append({
+            **base, "official": official,
+            "value": float(r["heavy_days_published"] if official else r["heavy_days"]),
+            "recomputed": float(r["heavy_days"]) if official else None,
+            "days": r["aqi_days_published"] if official else r["aqi_days"], "recomputed_days": r["aqi_days"],
+        })
     return out
 
 
-def _note(v: dict, slug: str, locale: str) -> str:
-    if locale == "en":
-        what = (f"{v['year']} annual mean of {v['valid_days']} valid days" if slug == "pm25-annual-mean"
-                else f"{v['year']}: days with daily AQI above 200, out of {v['aqi_days']} days with an AQI")
-        status = ("complete year (HJ 663-2013)" if v["final"]
-                  else f"RUNNING value up to {v['date']}, not a final or valid annual assessment")
-        return (f"{what}; {status}. Computed by this site from CNEMC data (city 苏州, background station "
-                f"excluded) under {v['standard']} / HJ 663-2013; the plan's 2025 targets are assessed under "
-                f"the 2012 standard (GB 3095-2012).")
-    what = (f"{v['year']}年{v['valid_days']}个有效日的年均值" if slug == "pm25-annual-mean"
-            else f"{v['year']}年日AQI大于200的天数（共{v['aqi_days']}天有AQI）")
-    status = "完整年度（HJ 663-2013）" if v["final"] else f"截至{v['date']}的滚动值，不是最终或有效的年度评价"
-    return (f"{what}；{status}。本站依据中国环境监测总站数据按{v['standard']}／HJ 663-2013计算（苏州市区，"
-            f"不含对照点）；行动计划2025年目标按2012年标准（GB 3095-2012）评价。")
+def source_text(sources: list[dict]) -> str:
+    """Where a year's values come from, exactly: each file by name and who published it."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    from ..domain.air.importers import LAYOUT_PUBLISHER
+    from ..i18n import pick
+
+    parts = []
+    for s in sources:
+        publisher = pick(*LAYOUT_PUBLISHER[s["layout"]]) if s.get("layout") in LAYOUT_PUBLISHER else ""
+        days = ngettext("%(num)s day", "%(num)s days", s["days"])
+        if s["kind"] == "daily_file":
+            parts.append(_("%(file)s — %(publisher)s (%(days)s)", file=s["file"], publisher=publisher, days=days))
+            continue
+        files = s.get("files") or []
+        named = files[0] if len(files) == 1 else (f"{files[0]} … {files[-1]}" if files else "—")
+        parts.append(ngettext(
+            "means over the evaluation stations computed by this site from %(num)s station-hourly file, %(files)s — %(publisher)s (%(days)s)",
+            "means over the evaluation stations computed by this site from %(num)s station-hourly files, %(files)s — %(publisher)s (%(days)s)",
+            len(files), files=named, publisher=publisher, days=days))
+    return "; ".join(parts)
+
+
+def _note(v: dict, slug: str) -> str:
+    """How the value was computed, in the page's language; plurals through Babel."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    if slug == "pm25-annual-mean":
+        what = ngettext("Annual mean of %(num)s valid day.", "Annual mean of %(num)s valid days.", v["days"])
+    elif v["official"]:
+        what = " ".join([
+            ngettext("Official count: days whose published daily AQI is above 200, out of %(num)s day with a published AQI.",
+                     "Official count: days whose published daily AQI is above 200, out of %(num)s days with a published AQI.",
+                     v["days"]),
+            ngettext("Recomputed by this site from the daily concentrations: %(n)s, out of %(num)s day with a recomputed AQI.",
+                     "Recomputed by this site from the daily concentrations: %(n)s, out of %(num)s days with a recomputed AQI.",
+                     v["recomputed_days"], n=int(v["recomputed"])),
+        ])
+    else:
+        what = ngettext("No published daily AQI for this year: days whose daily AQI recomputed by this site is above 200, out of %(num)s day with an AQI.",
+                        "No published daily AQI for this year: days whose daily AQI recomputed by this site is above 200, out of %(num)s days with an AQI.",
+                        v["days"])
+    status = (_("Complete year (HJ 663-2013).") if v["final"]
+              else _("Running value up to %(date)s, not a final or valid annual assessment.", date=v["date"].isoformat()))
+    return " ".join([what, status, _("Assessed under %(standard)s / HJ 663-2013 (city 苏州, background station excluded); the plan's 2025 targets are assessed under the 2012 standard (GB 3095-2012).", standard=v["standard"])])
 
 
 def indicator_provider() -> dict[str, list[IndicatorValue]]:
     """Computed values for the plan's headline targets, for the latest year with data."""
     from flask import url_for
-
-    from ..i18n import current_locale
 
     try:
         values = _cached("targets", _target_values)
@@ -406,17 +481,15 @@ def indicator_provider() -> dict[str, list[IndicatorValue]]:
         current_app.logger.warning("air tables unavailable; run `flask --app wsgi db upgrade`", exc_info=True)
         db.session.rollback()
         return {}
-    locale = current_locale() if has_request_context() else "zh_Hans"
     out: dict[str, list[IndicatorValue]] = {}
     for slug, items in values.items():
         try:
             url = url_for("air.annual", fmt="html")
         except RuntimeError:
             url = "/air/annual"
-        title = ("Suzhou Clean Air Plan — air-quality engine (CNEMC data)" if locale == "en"
-                 else "本站空气质量计算（中国环境监测总站数据）")
         out[slug] = [IndicatorValue(slug=slug, value=v["value"], date=v["date"], period=v["period"],
-                                    source_title=title, source_url=url, note=_note(v, slug, locale))
+                                    source_title=source_text(v["sources"]), source_url=url, note=_note(v, slug),
+                                    days=v["days"], recomputed=v.get("recomputed"))
                      for v in items]
     return out
 
@@ -466,9 +539,13 @@ def corrections(limit: int | None = None) -> list[dict]:
 
 
 def is_heavy_day(row: dict) -> bool:
-    """A heavy-pollution day (重度及以上污染): daily AQI above 200, as the annual counts use
-    (assess.annual: the recomputed daily AQI)."""
-    return row["aqi"] is not None and row["aqi"] > standards().rules.heavy_aqi_above
+    """A heavy-pollution day (重度及以上污染): daily AQI above 200 — the publisher's daily AQI where
+    the day has one (the official count the plan's target uses, assess.published_counts), else the
+    AQI recomputed here (docs/air.md)."""
+    aqi = row.get("aqi_published")
+    if aqi is None:
+        aqi = row["aqi"]
+    return aqi is not None and aqi > standards().rules.heavy_aqi_above
 
 
 def heavy_days(key: str = DEFAULT_CITY, year: int | None = None) -> list[dict]:

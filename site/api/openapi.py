@@ -11,18 +11,21 @@ from typing import Any
 
 from werkzeug.routing import Map
 
+from ..domain.plan import ROLES
+from ..domain.targets import STATUSES
+
 # Query parameters per endpoint (name, JSON schema, description).
 QUERY: dict[str, list[tuple[str, dict, str]]] = {
     "plan.tasks": [
         ("chapter", {"type": "integer"}, "Chapter number 1–10"),
         ("measure", {"type": "integer"}, "Measure number 1–27"),
         ("department", {"type": "string"}, "Department slug"),
-        ("role", {"type": "string", "enum": ["lead", "cooperating", "joint"]}, "Role of the department"),
+        ("role", {"type": "string", "enum": list(ROLES)}, "Role of the department"),
         ("district", {"type": "string"}, "District slug"),
         ("year", {"type": "integer"}, "Deadline year"),
         ("q", {"type": "string", "maxLength": 100}, "Free text"),
     ],
-    "plan.targets": [("status", {"type": "string", "enum": ["achieved", "on_track", "off_track", "no_data"]}, "Status")],
+    "plan.targets": [("status", {"type": "string", "enum": list(STATUSES)}, "Status")],
     "air.daily": [
         ("station", {"type": "string"}, "Station code (e.g. 1151A) or CNEMC city name (苏州, 吴江, 昆山, 常熟, 张家港, 太仓)"),
         ("start", {"type": "string", "format": "date"}, "First day (YYYY-MM-DD)"),
@@ -55,32 +58,36 @@ TASK = {
         "departments": {"type": "array", "items": {
             "type": "object", "required": ["slug", "name_zh", "name_en", "role"],
             "properties": {"slug": _STR, "name_zh": _STR, "name_en": _STR,
-                           "role": {"enum": ["lead", "cooperating", "joint"]}}}},
+                           "role": {"enum": list(ROLES)}}}},
         "districts": {"type": "array", "items": _STR},
         "deadlines": {"type": "array", "items": {"type": "string", "format": "date"}},
         "targets": {"type": "array", "items": _STR},
     },
 }
-LATEST = {"type": ["object", "null"], "properties": {"value": {"type": "number"}, "date": _STR,
+LATEST = {"type": ["object", "null"], "properties": {"value": {"type": "number"}, "date": _STR, "period": _STR,
+                                                     "days": _INT_N, "recomputed": _NUM_N,
                                                      "source_title": _STR, "source_url": _STR}}
 TARGET = {
     "type": "object",
     "required": ["slug", "title_zh", "title_en", "comparator", "target_value", "unit", "baseline_value",
-                 "baseline_year", "deadline", "tasks", "status", "latest"],
+                 "baseline_year", "deadline", "tasks", "status", "latest", "running",
+                 "status_explanation_zh", "status_explanation_en"],
     "properties": {
         "slug": _STR, "title_zh": _STR, "title_en": _STR,
         "comparator": {"enum": ["below", "at_most", "at_least", "reduce_by_pct", "increase_by_pct", "reach",
                                 "double", "complete"]},
         "target_value": _NUM_N, "unit": _STR_N, "baseline_value": _NUM_N, "baseline_year": _INT_N,
         "deadline": _STR_N, "tasks": {"type": "array", "items": {"type": "integer"}},
-        "status": {"enum": ["achieved", "on_track", "off_track", "no_data"]}, "latest": LATEST,
+        "status": {"enum": list(STATUSES)}, "latest": LATEST, "running": LATEST,
+        "status_explanation_zh": _STR, "status_explanation_en": _STR, "deadline_passed": {"type": "boolean"},
+        "latest_before_plan": {"type": "boolean"},
     },
 }
 DEPARTMENT = {
     "type": "object", "required": ["slug", "name_zh", "name_en", "tasks"],
     "properties": {"slug": _STR, "name_zh": _STR, "name_en": _STR, "tasks": {"type": "array", "items": {
         "type": "object", "required": ["number", "role"],
-        "properties": {"number": {"type": "integer"}, "role": {"enum": ["lead", "cooperating", "joint"]}}}}},
+        "properties": {"number": {"type": "integer"}, "role": {"enum": list(ROLES)}}}}},
 }
 DAILY_ROW = {
     "type": "object",

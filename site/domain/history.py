@@ -442,10 +442,18 @@ def build_atom(feed: Feed, entries: Sequence[FeedEntry]) -> bytes:
 # --- citations ---------------------------------------------------------------------------
 
 
-def citation(site: str, title: str, url: str, version: str | None, accessed: date, year: int) -> dict[str, str]:
-    """"Cite this" in plain text and BibTeX (title, URL, access date, data version)."""
-    version_text = version or "unreleased"
-    plain = f"{site}. “{title}”. {url} (data version {version_text}; accessed {accessed.isoformat()})."
+def citation(site: str, title: str, url: str, version: str | None, accessed: date, year: int,
+             lang: str = "en") -> dict[str, str]:
+    """"Cite this" in plain text and BibTeX (title, URL, access date, data version), in the
+    page's language (BibTeX keeps its English field names)."""
+    if lang == "zh":
+        version_text = version or "未发布"
+        note = f"数据版本 {version_text}；访问日期 {accessed.isoformat()}"
+        plain = f"{site}：《{title}》，{url}（{note}）。"
+    else:
+        version_text = version or "unreleased"
+        note = f"Data version {version_text}; accessed {accessed.isoformat()}"
+        plain = f"{site}. “{title}”. {url} (data version {version_text}; accessed {accessed.isoformat()})."
     key = "cleanair-" + re.sub(r"[^a-z0-9]+", "-", url.lower().split("://", 1)[-1]).strip("-")[-40:]
 
     def bib(text: str) -> str:
@@ -457,7 +465,7 @@ def citation(site: str, title: str, url: str, version: str | None, accessed: dat
         f"  author = {{{{{bib(site)}}}}},\n"
         f"  year = {{{year}}},\n"
         f"  howpublished = {{\\url{{{url}}}}},\n"
-        f"  note = {{Data version {bib(version_text)}; accessed {accessed.isoformat()}}},\n"
+        f"  note = {{{bib(note)}}},\n"
         f"  urldate = {{{accessed.isoformat()}}}\n"
         f"}}"
     )

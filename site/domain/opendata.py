@@ -16,6 +16,18 @@ CSV_BOM = "\ufeff"  # Excel on a Chinese Windows machine reads UTF-8 only with a
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a field's values come from, in English and Chinese (a page shows its language's)."""
+
+    en: str
+    zh: str
+
+
+THIS_SITE = Source("This site", "本站")
+COMPUTED_HERE = Source("Computed by this site", "本站计算")
+
+
+@dataclass(frozen=True)
 class Column:
     """One field of a dataset, as described in the data dictionary on /data."""
 
@@ -23,7 +35,12 @@ class Column:
     type: str  # integer | number | string | date | datetime | boolean | list
     meaning_en: str
     meaning_zh: str
-    source: str = ""
+    source: Source | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """The field as data.json lists it."""
+        return {"name": self.name, "type": self.type, "meaning_en": self.meaning_en, "meaning_zh": self.meaning_zh,
+                "source": self.source.en if self.source else "", "source_zh": self.source.zh if self.source else ""}
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,7 @@ class Dataset:
     source_en: str
     source_zh: str
     licence: str
+    licence_zh: str = ""  # the licence line in Chinese (defaults to `licence`, e.g. "CC BY 4.0")
 
 
 def _default(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 import markdown
@@ -17,8 +18,12 @@ class Page:
     source: Path
 
 
-def load_pages(pages_dir: Path) -> dict[tuple[str, str], Page]:
-    """Every `<name>.<zh|en>.md`; the first `# ` line is the title."""
+def load_pages(pages_dir: Path, names: Mapping[str, tuple[str, str]] | None = None) -> dict[tuple[str, str], Page]:
+    """Every `<name>.<zh|en>.md`; the first `# ` line is the title.
+
+    `names` maps a placeholder to its (Chinese, English) text — `{plan_title}` is the plan's one
+    title from content/plan — so pages never retype a name that lives elsewhere.
+    """
     pages: dict[tuple[str, str], Page] = {}
     if not pages_dir.is_dir():
         return pages
@@ -27,6 +32,8 @@ def load_pages(pages_dir: Path) -> dict[tuple[str, str], Page]:
         if lang not in ("zh", "en") or not name:
             raise ValueError(f"{path}: page files are named <name>.zh.md or <name>.en.md")
         text = path.read_text("utf-8")
+        for key, (zh, en) in (names or {}).items():
+            text = text.replace("{" + key + "}", en if lang == "en" else zh)
         first, _, body = text.partition("\n")
         if not first.startswith("# "):
             raise ValueError(f"{path}: the first line must be the title, starting with '# '")

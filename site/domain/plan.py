@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,15 @@ from typing import Any
 
 import yaml
 
-ROLES = ("lead", "cooperating", "joint")
+# The plan's role words are data: (Chinese as printed, the English used everywhere on the site).
+ROLE_NAMES = {
+    "lead": ("牵头", "Lead"),
+    "cooperating": ("配合", "Cooperating"),
+    "joint": ("按职责分工负责", "Joint (by remit)"),
+    # The county-level governments, for every task (the note on row 1 of the table).
+    "implementing": ("负责落实", "Responsible for implementation"),
+}
+ROLES = tuple(ROLE_NAMES)
 COMPARATORS = (
     "below",
     "at_most",
@@ -47,7 +56,6 @@ class Department:
     slug: str
     name_zh: str
     name_en: str
-    short_en: str
     kind: str
     synonyms: tuple[str, ...]
 
@@ -64,7 +72,7 @@ class District:
 @dataclass(frozen=True)
 class TaskDepartment:
     slug: str
-    role: str  # 'lead' | 'cooperating' | 'joint'
+    role: str  # one of ROLES
 
 
 @dataclass(frozen=True)
@@ -76,10 +84,11 @@ class Task:
     text_zh: str
     text_en: str
     responsibility_zh: str
-    responsibility_en: str
     chapter: int
     measure: int
     departments: tuple[TaskDepartment, ...]
+    # Roles whose list of bodies ends with 等 ("and others") in the printed table.
+    and_others: tuple[str, ...]
     districts: tuple[str, ...]
     deadlines: tuple[date, ...]
     recurring: str | None
@@ -113,6 +122,14 @@ class Chapter:
 
 @dataclass(frozen=True)
 class IndicatorValue:
+    """One published (or computed) value of a target's indicator, with where it comes from.
+
+    `period` is the span the number covers and `date` its last day. `days` is how many days
+    with data the value rests on, where known (an annual mean of 360 valid days; a running
+    value of 1 day). `recomputed` is the same figure recomputed by this site where the value
+    itself is the publisher's (heavy-pollution days from the published daily AQI), shown beside it.
+    """
+
     slug: str
     value: float
     date: date
@@ -120,6 +137,8 @@ class IndicatorValue:
     source_title: str
     source_url: str
     note: str
+    days: int | None = None
+    recomputed: float | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +219,31 @@ class Plan:
     def targets_for_task(self, number: int) -> list[Target]:
         return [t for t in self.targets if number in t.tasks]
 
+    @property
+    def start_year(self) -> int:
+        """The first year the plan's deadlines fall in (2024: 2024年底前…). The seed carries no
+        date of issue, so a value for an earlier year is a value from before the plan."""
+        years = [d.year for t in self.tasks for d in t.deadlines] + [
+            t.deadline.year for t in self.targets if t.deadline]
+        return min(years)
+
+    def responsibility_en(self, task: Task) -> str:
+        """The printed responsibility column in English, built from the parsed roles and the one
+        English name of each body (departments.yaml), so no body is ever named two ways."""
+        parts = []
+        for role in ROLES:
+            names = [d.name_en for td in task.departments if td.role == role
+                     if (d := self.department(td.slug))]
+            # The county governments' role is printed once, in row 1 (the note), and applies to all.
+            if not names or (role == "implementing" and self.note_zh not in task.responsibility_zh):
+                continue
+            if role == "implementing":
+                parts.append(self.note_en)
+                continue
+            listed = "; ".join(names) + (" and others" if role in task.and_others else "")
+            parts.append(f"{ROLE_NAMES[role][1]}: {listed}.")
+        return " ".join(parts)
+
 
 # --- loading -----------------------------------------------------------------------------
 
@@ -279,6 +323,28 @@ def _parse_date(value: Any, reader: _Reader, key: str) -> date:
         raise reader.fail(key, f"{value!r} is not a YYYY-MM-DD date") from None
 
 
+def _roles(reader: _Reader, key: str) -> list[str]:
+    value = reader.opt(key) or []
+    if not isinstance(value, list) or any(v not in ROLES for v in value):
+        raise reader.fail(key, f"must be a list of roles ({', '.join(ROLES)})")
+    return value
+
+
+_BODY = re.compile(r"\{body:([a-z0-9-]+)\}")
+
+
+def _with_body_names(text: str, departments: tuple[Department, ...], reader: _Reader, key: str) -> str:
+    """Replace {body:<slug>} by the body's English name: English texts never retype a name."""
+    names = {d.slug: d.name_en for d in departments}
+
+    def name(m: re.Match) -> str:
+        if m.group(1) not in names:
+            raise reader.fail(key, f"unknown body {m.group(1)!r} in {{body:…}}")
+        return names[m.group(1)]
+
+    return _BODY.sub(name, text)
+
+
 def _number(value: Any, reader: _Reader, key: str) -> float | None:
     if value is None:
         return None
@@ -296,7 +362,6 @@ def _load_departments(path: Path) -> tuple[Department, ...]:
                 slug=r.text("slug"),
                 name_zh=r.text("name_zh"),
                 name_en=r.text("name_en"),
-                short_en=r.text("short_en"),
                 kind=r.choice("kind", DEPARTMENT_KINDS),
                 synonyms=tuple(r.opt("synonyms") or ()),
             )
@@ -491,10 +556,10 @@ def load_plan(content_dir: Path) -> Plan:
                 text_zh=r.text("text"),
                 text_en=e.text("text"),
                 responsibility_zh=r.text("responsibility"),
-                responsibility_en=e.text("responsibility"),
                 chapter=r.integer("chapter"),
                 measure=measure,
                 departments=tuple(depts),
+                and_others=tuple(_roles(r, "and_others")),
                 districts=tuple(r.get("districts") or ()),
                 deadlines=tuple(_parse_date(v, r, "deadlines") for v in r.get("deadlines") or ()),
                 recurring=r.opt("recurring"),
@@ -523,7 +588,7 @@ def load_plan(content_dir: Path) -> Plan:
         main_goals_zh=zh.text("main_goals"),
         main_goals_en=en.text("main_goals"),
         note_zh=zh.text("note"),
-        note_en=en.text("note"),
+        note_en=_with_body_names(en.text("note"), departments, en, "note"),
         source=dict(zh.get("source")),
         chapters=tuple(chapters),
         measures=tuple(measures),
@@ -594,80 +659,64 @@ def load_indicator_values(path: Path) -> dict[str, list[IndicatorValue]]:
     return out
 
 
-STATUSES = ("achieved", "on_track", "off_track", "no_data")
-
-# Status rules (target_status):
-# 1. Values dated after `today` are ignored; with none left the status is "no_data".
-# 2. Only the latest value counts (latest `date`; on a tie, the later row in the file).
-# 3. "Met" depends on the comparator. below: v < target; at_most: v <= target;
-#    at_least / reach: v >= target (左右 "about" targets are judged on the nominal figure);
-#    complete: v >= 1 (1 = done, 0 = not done).
-#    reduce_by_pct / increase_by_pct / double: if the target records baseline_value, v is the
-#    measured level and the change is computed from the baseline. The plan gives no baseline
-#    figures, so normally v is the change itself: reduce_by_pct → % reduction versus the
-#    baseline year (positive = lower), increase_by_pct → % increase (for 年均 targets, the
-#    average annual growth), double → ratio to the baseline year (2.0 = doubled).
-# 4. Not met → "off_track", whether or not the deadline has passed.
-# 5. Met → "achieved" when the value covers the deadline: its date is on or after the
-#    deadline; for yearly targets and targets without a deadline, when it is a full-year
-#    value. Otherwise (a mid-year or pre-deadline figure) → "on_track".
+# --- reading a target's bound the way Chinese legal text does ------------------------------
+# 以下 / 以内 / 不超过 / 不高于 include the bound (≤: "30 微克/立方米以下" is met at exactly 30);
+# 低于 / 少于 exclude it (<); 以上 / 不低于 / 不少于 / 至少 include it (≥). quote_comparators
+# returns what a quote allows, so a test can hold every target in targets.yaml to its quote.
+_AT_MOST_AFTER = ("以下", "以内")
+_AT_MOST_BEFORE = ("不超过", "不高于", "不多于")
+_BELOW_BEFORE = ("低于", "少于")
+_AT_LEAST_AFTER = ("以上",)
+_AT_LEAST_BEFORE = ("不低于", "不少于", "至少")
+_CN_ONE = "一"
 
 
-def latest_value(values: list[IndicatorValue]) -> IndicatorValue | None:
-    """Most recent value by date; on equal dates the later one in the list wins."""
-    best: IndicatorValue | None = None
-    for v in values:
-        if best is None or v.date >= best.date:
-            best = v
-    return best
+def _number_forms(value: float) -> list[str]:
+    plain = f"{value:g}"
+    forms = [plain]
+    if value >= 10_000 and value % 10_000 == 0:
+        forms.append(f"{value / 10_000:g}万")
+    if value == 1:
+        forms.append(_CN_ONE)
+    return forms
 
 
-def _is_met(target: Target, v: float) -> bool:
-    goal = target.target_value
-    c = target.comparator
-    if c == "complete":
-        return v >= 1
-    assert goal is not None  # load_plan guarantees a value for every other comparator
-    base = target.baseline_value
-    if c == "below":
-        return v < goal
-    if c == "at_most":
-        return v <= goal
-    if c in ("at_least", "reach"):
-        return v >= goal
-    if c == "reduce_by_pct":
-        change = (base - v) / base * 100 if base else v
-        return change >= goal
-    if c == "increase_by_pct":
-        change = (v - base) / base * 100 if base else v
-        return change >= goal
-    if c == "double":
-        ratio = v / base if base else v
-        return ratio >= 2
-    raise ValueError(f"unknown comparator {c!r}")
+def quote_comparators(quote: str, value: float | None) -> set[str]:
+    """The comparators a target's Chinese quote allows for `value` (empty: value not found).
 
-
-RUNNING_PERIODS = frozenset({"year_to_date"})
-
-
-def status_basis(values: list[IndicatorValue], today: date) -> IndicatorValue | None:
-    """The value a status is computed from: the latest final value, or the latest running one.
-
-    A running value (e.g. the year so far) is shown as such, but it never overrides a final
-    value: a year-to-date mean of a few days says little about the year.
+    Only the words next to the number decide: what follows it up to the next punctuation
+    (以下, 以上, 左右) and what precedes it in the same clause (不超过, 低于, 至少, 下降…).
     """
-    known = [v for v in values if v.date <= today]
-    final = [v for v in known if v.period not in RUNNING_PERIODS]
-    return latest_value(final) or latest_value(known)
+    if value is None:
+        return {"complete"}
+    if value == 2 and "翻一番" in quote:
+        return {"double"}
+    for form in _number_forms(value):
+        at = quote.find(form)
+        while at != -1:
+            before_end = at
+            after_start = at + len(form)
+            # a longer number containing the form ("115" for "15") is not a match
+            inside_number = quote[after_start:after_start + 1].isdigit() or (at > 0 and quote[at - 1].isdigit())
+            if not inside_number:
+                before = re.split(r"[，。；、,]", quote[:before_end])[-1]
+                after = re.split(r"[，。；、,和]", quote[after_start:])[0]
+                return _comparators_of(before, after)
+            at = quote.find(form, at + 1)
+    return set()
 
 
-def target_status(target: Target, values: list[IndicatorValue], today: date) -> str:
-    """One of STATUSES for `target` given its indicator values; rules in the comment above."""
-    latest = status_basis(values, today)
-    if latest is None:
-        return "no_data"
-    if not _is_met(target, latest.value):
-        return "off_track"
-    if target.deadline is not None:
-        return "achieved" if latest.date >= target.deadline else "on_track"
-    return "achieved" if latest.period == "year" else "on_track"
+def _comparators_of(before: str, after: str) -> set[str]:
+    change = {"reduce_by_pct"} if re.search("下降|削减|减少", before) else (
+        {"increase_by_pct"} if re.search("增长|提高", before) else set())
+    # The bound word right after the number and its unit ("30微克/立方米以下", "60%以上的…").
+    bound = re.match(r"^\D{0,8}?(以下|以内|以上|左右)", after)
+    word = bound.group(1) if bound else ""
+    if word in _AT_MOST_AFTER or any(w in before for w in _AT_MOST_BEFORE):
+        return {"at_most"}
+    if any(w in before.replace("不低于", "").replace("不少于", "") for w in _BELOW_BEFORE):
+        return {"below"}
+    if word in _AT_LEAST_AFTER or any(w in before for w in _AT_LEAST_BEFORE):
+        return change or {"at_least"}
+    # "达13%左右", "达到50%", "建设绿色工厂10家": a level to reach (met at or above it).
+    return change or {"reach", "at_least"}

@@ -200,18 +200,29 @@ def parse_seed(seed: str) -> SourcePlan:
 
 # --- responsibility column -------------------------------------------------------------
 
-ROLES = ("lead", "cooperating", "joint")
 # The first row of the table carries a note that applies to every row (county governments).
 _COUNTY_NOTE_RE = re.compile(r"人民政府（管委会）负责落实|^不再列出$")
+# Role words of the responsibility column, as printed, and the role each one names.
+ROLE_WORDS = (("牵头", "lead"), ("配合", "cooperating"), ("按职责分工负责", "joint"))
 
 
-def parse_responsibility(text: str) -> tuple[list[tuple[str, str]], bool]:
-    """Responsibility text → ([(name_zh, role), ...], mentions_county_note).
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the responsibility column: bodies sharing a role, and whether the list
+    ends with 等 ("and others"), i.e. the plan names only some of the bodies."""
+
+    role: str
+    names: tuple[str, ...]
+    and_others: bool
+
+
+def responsibility_clauses(text: str) -> tuple[list[Clause], bool]:
+    """Responsibility text → ([Clause, ...], mentions_county_note).
 
     Grammar seen in the table: "A牵头", "B、C等配合", "D、E等按职责分工负责";
     clauses are separated by "，" (sometimes a half-width ","), sentences by "。".
     """
-    found: list[tuple[str, str]] = []
+    found: list[Clause] = []
     county = False
     for clause in re.split(r"[，,。；]", text):
         clause = clause.strip()
@@ -220,22 +231,24 @@ def parse_responsibility(text: str) -> tuple[list[tuple[str, str]], bool]:
         if _COUNTY_NOTE_RE.search(clause):
             county = True
             continue
-        for suffix, role in (
-            ("牵头", "lead"),
-            ("配合", "cooperating"),
-            ("按职责分工负责", "joint"),
-        ):
+        for suffix, role in ROLE_WORDS:
             if clause.endswith(suffix):
                 names = clause[: -len(suffix)]
-                names = names.removesuffix("等")
-                for name in names.split("、"):
-                    if not name.strip():
-                        raise ValueError(f"empty department name in {text!r}")
-                    found.append((name.strip(), role))
+                others = names.endswith("等")
+                names = names.removesuffix("等").split("、")
+                if not all(n.strip() for n in names):
+                    raise ValueError(f"empty department name in {text!r}")
+                found.append(Clause(role, tuple(n.strip() for n in names), others))
                 break
         else:
             raise ValueError(f"cannot read responsibility clause {clause!r} in {text!r}")
     return found, county
+
+
+def parse_responsibility(text: str) -> tuple[list[tuple[str, str]], bool]:
+    """Responsibility text → ([(name_zh, role), ...], mentions_county_note)."""
+    clauses, county = responsibility_clauses(text)
+    return [(name, c.role) for c in clauses for name in c.names], county
 
 
 # --- deadlines, recurrence ---------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from datetime import date
 from typing import Any
 
 from flask import abort, current_app, render_template
@@ -19,12 +18,12 @@ CITY = "苏州"
 
 @bp.route("/targets/<slug>")
 def target(slug: str):
-    t = plan().target(slug)
+    p = plan()
+    t = p.target(slug)
     if t is None:
         abort(404)
-    record = pr.target_record(t, site_data().indicator_values(slug), today())
-    latest_date = date.fromisoformat(record["latest"]["date"]) if record["latest"] else None
-    return render_template("embed/target.html", target=t, record=record, latest_date=latest_date,
+    record = pr.target_record(p, t, site_data().indicator_values(slug), today())
+    return render_template("embed/target.html", target=t, record=record,
                            page_url=absolute(f"/targets/{slug}"), version=data_version())
 
 

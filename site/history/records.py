@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..domain import history as h
-from ..domain.opendata import Column, Dataset
+from ..domain.opendata import Column, Dataset, Source
 from ..domain.plan import Plan
 from .models import DataRelease, HistoryChange, ReleaseFile
 
-_SRC = "This site's change history, derived from the data files"
+_SRC_EN, _SRC_ZH = "This site's change history, derived from the data files", "本站根据数据文件生成的变更记录"
+_SRC = Source(_SRC_EN, _SRC_ZH)
+_FILE = Source("The data file", "数据文件")
 
 
 def entity_titles(plan: Plan, entity: str) -> tuple[str, str]:
@@ -123,12 +125,12 @@ CHANGE_COLUMNS = (
     Column("entity_title_en", "string", "Name of what changed (English)", "变更对象名称（英文）", _SRC),
     Column("kind", "string", "changed, added or removed", "变更类型：changed 修改、added 新增、removed 删除", _SRC),
     Column("field", "string", "Field that changed (blank when a whole record was added or removed)", "变更字段（整条新增或删除时为空）", _SRC),
-    Column("old", "string", "Value before (JSON for whole records)", "变更前的值", "The previous version of the data file"),
-    Column("new", "string", "Value after (JSON for whole records)", "变更后的值", "The current version of the data file"),
+    Column("old", "string", "Value before (JSON for whole records)", "变更前的值", Source("The previous version of the data file", "数据文件上一版本")),
+    Column("new", "string", "Value after (JSON for whole records)", "变更后的值", Source("The current version of the data file", "数据文件当前版本")),
     Column("effective_date", "date", "When the change took effect: the date in the data file, else the date the file was loaded", "生效日期：数据文件中写明的日期，否则为载入日期", _SRC),
-    Column("source", "string", "Publication or file that justifies the change", "变更依据（出处）", "The data file"),
-    Column("source_url", "string", "Link to that publication", "出处链接", "The data file"),
-    Column("note", "string", "Short note", "说明", "The data file"),
+    Column("source", "string", "Publication or file that justifies the change", "变更依据（出处）", _FILE),
+    Column("source_url", "string", "Link to that publication", "出处链接", _FILE),
+    Column("note", "string", "Short note", "说明", _FILE),
     Column("recorded_at", "datetime", "When this site recorded the change (UTC)", "本站记录变更的时间（UTC）", _SRC),
     Column("target", "string", "Target slug concerned", "相关目标", _SRC),
     Column("task", "integer", "Task number concerned", "相关任务序号", _SRC),
@@ -147,6 +149,6 @@ RELEASE_COLUMNS = (
     Column("url", "string", "Permanent address of the file", "文件永久地址", _SRC),
 )
 HISTORY_DATASETS = (
-    Dataset("changes", "/changes", "Change history", "变更记录", "Every recorded change to targets, tasks, assignments, published values and district progress, newest first, with date, source and note.", "目标、任务、责任分工、发布值和区县进展的全部变更记录，按时间倒序，附日期、出处和说明。", CHANGE_COLUMNS, _SRC, "本站根据数据文件生成的变更记录", "CC BY 4.0"),
-    Dataset("releases", "/data/releases", "Data releases", "数据版本", "Dated snapshots of every download with SHA-256 checksums and a changelog.", "每个下载文件的历史快照，附 SHA-256 校验值和变更日志。", RELEASE_COLUMNS, _SRC, "本站数据版本", "CC BY 4.0"),
+    Dataset("changes", "/changes", "Change history", "变更记录", "Every recorded change to targets, tasks, assignments, published values and district progress, newest first, with date, source and note.", "目标、任务、责任分工、发布值和区县进展的全部变更记录，按时间倒序，附日期、出处和说明。", CHANGE_COLUMNS, _SRC_EN, _SRC_ZH, "CC BY 4.0"),
+    Dataset("releases", "/data/releases", "Data releases", "数据版本", "Dated snapshots of every download with SHA-256 checksums and a changelog.", "每个下载文件的历史快照，附 SHA-256 校验值和变更日志。", RELEASE_COLUMNS, _SRC_EN, "本站数据版本", "CC BY 4.0"),
 )

@@ -8,7 +8,10 @@ from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from ..domain import history as h
-from ..i18n import current_locale, html_lang
+from ..domain.plan import ROLE_NAMES
+from ..domain.targets import COMPARATOR_NAMES
+from ..i18n import current_locale, html_lang, pick
+from ..templating import period_label
 from ..services import plan
 from ..twins import render_twin, twin_links, twin_route
 from . import bp, store
@@ -87,7 +90,7 @@ def _atom_link(href: str) -> dict[str, str]:
 # --- Atom feeds --------------------------------------------------------------------------
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, field: str | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -95,9 +98,18 @@ def _value_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
-        return ", ".join(_value_text(v) for v in value) or "—"
+        return ", ".join(_value_text(v, field) for v in value) or "—"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_value_text(v)}" for k, v in sorted(value.items()) if not k.endswith("_en" if current_locale() != "en" else "_zh"))
+        return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_value_text(v, k)}" for k, v in sorted(value.items())
+                         if not k.endswith("_en" if current_locale() != "en" else "_zh"))
+    # Codes stored in the data files are shown in words (roles, comparisons, periods).
+    names = {"role": ROLE_NAMES, "comparator": COMPARATOR_NAMES}.get(field or "")
+    if names and value in names:
+        return pick(*names[value])
+    if field == "period":
+        return period_label(str(value))
+    if field == "deadline" and value == "yearly":
+        return _("every year")
     text = str(value)
     return text if len(text) <= 300 else text[:300] + "…"
 
@@ -109,7 +121,10 @@ def change_title(r: dict[str, Any]) -> str:
     if r["kind"] == "removed":
         return _("%(name)s: removed", name=name)
     label = str(FIELD_LABELS.get(r["field"], r["field"]))
-    old, new = _value_text(r["old"]), _value_text(r["new"])
+    if current_locale() != "en" and str(r["field"]).endswith("_en"):
+        # The English translation changed: a Chinese page says so without quoting English text.
+        return _("%(name)s: %(field)s changed", name=name, field=label)
+    old, new = _value_text(r["old"], r["field"]), _value_text(r["new"], r["field"])
     if r["field"] == "status":  # progress statuses are codes: show their words
         old, new = (str(STATUS_WORDS.get(v, v)) for v in (r["old"], r["new"]))
     return _("%(name)s: %(field)s changed from %(old)s to %(new)s", name=name, field=label, old=old, new=new)
@@ -252,7 +267,7 @@ def share_image(slug: str, fmt: str):
     t = p.target(slug)
     if t is None:
         abort(404)
-    record = pr.target_record(t, site_data().indicator_values(slug), today())
+    record = pr.target_record(p, t, site_data().indicator_values(slug), today())
     png = share_png(current_app._get_current_object(), record, current_locale(), store.state().version or "")  # type: ignore[attr-defined]
     resp = Response(png, content_type="image/png")
     resp.headers["Cache-Control"] = "public, max-age=3600"
@@ -267,7 +282,8 @@ def citation_for(title: str) -> dict[str, str | None]:
     site = _("Suzhou Clean Air Plan")
     url = absolute(request.full_path.rstrip("?"))
     day = today()
-    return {**h.citation(site, str(title).strip(), url, version, day, day.year), "version": version}
+    lang = "en" if current_locale() == "en" else "zh"
+    return {**h.citation(site, str(title).strip(), url, version, day, day.year, lang), "version": version}
 
 
 @bp.app_context_processor

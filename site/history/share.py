@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext as _
 from PIL import Image, ImageDraw, ImageFont
+
+from ..domain.targets import STATUS_NAMES
 
 SIZE = (1200, 630)
 FONT_CANDIDATES = (
@@ -28,7 +29,8 @@ FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
 )
 LATIN_FALLBACK = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-STATUS_COLOURS = {"achieved": "#1b5e20", "on_track": "#0d47a1", "off_track": "#b71c1c", "no_data": "#424242"}
+STATUS_COLOURS = {"achieved": "#1b5e20", "on_track": "#0d47a1", "off_track": "#b71c1c", "missed": "#b71c1c",
+                  "deadline_passed_no_data": "#424242", "no_data": "#424242"}
 _lock = threading.Lock()
 
 
@@ -76,40 +78,29 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int, max_lines
 
 
 def _texts(record: dict[str, Any], locale: str, cjk: bool) -> dict[str, str]:
+    """The record's own words (domain.targets): the status, the value it rests on, its period
+    and why — the same as the target page, never a running value."""
     en = locale == "en" or not cjk
+    pick = (lambda zh, en_: record[en_]) if en else (lambda zh, en_: record[zh])
+    status = STATUS_NAMES[record["status"]][1 if en else 0]
     latest = record.get("latest")
-    status = {"achieved": _("Achieved"), "on_track": _("On track"), "off_track": _("Off track"),
-              "no_data": _("No published data")}[record["status"]]
-    if en and locale != "en":
-        status = {"achieved": "Achieved", "on_track": "On track", "off_track": "Off track",
-                  "no_data": "No published data"}[record["status"]]
-    unit = record.get("unit") or ""
     if latest:
-        value = f"{latest['value']:g} {unit}".strip()
-        when = latest["date"]
-        latest_line = (f"Latest: {value} ({when})" if en else f"最新值：{value}（{when}）")
+        value, period = pick("latest_value_zh", "latest_value_en"), pick("latest_period_zh", "latest_period_en")
+        latest_line = f"{value} ({period})" if en else f"{value}（{period}）"
         source = latest.get("source_title") or ""
     else:
         latest_line = "No published value yet" if en else "尚无已发布数值"
         source = ""
-    goal = record.get("target_value")
-    amount = f"{goal:g} {unit}".strip() if goal is not None else ""
-    year = record.get("baseline_year") or ""
-    words = {
-        "below": ("低于 {a}", "below {a}"), "at_most": ("不超过 {a}", "at most {a}"),
-        "at_least": ("不低于 {a}", "at least {a}"), "reach": ("达到 {a}", "reach {a}"),
-        "reduce_by_pct": ("比{y}年下降 {a}", "down {a} vs {y}"), "increase_by_pct": ("提高 {a}", "up {a}"),
-        "double": ("比{y}年翻一番", "double vs {y}"), "complete": ("完成", "complete"),
-    }[record["comparator"]]
-    goal_text = words[1 if en else 0].format(a=amount, y=year)
     deadline = record.get("deadline") or ""
-    goal_line = (f"Target: {goal_text} · deadline {deadline}" if en else f"目标：{goal_text} · 期限 {deadline}")
+    goal = pick("goal_zh", "goal_en")
     return {
-        "site": "Suzhou Clean Air Plan tracker" if en else "苏州空气质量行动计划追踪",
+        # the site's name as its header writes it (base.html)
+        "site": "Suzhou Clean Air Plan" if en else "苏州空气质量行动计划追踪",
         "title": record["title_en"] if en else record["title_zh"],
         "status": status,
         "latest": latest_line,
-        "goal": goal_line,
+        "why": pick("status_explanation_zh", "status_explanation_en"),
+        "goal": f"Target: {goal} · deadline {deadline}" if en else f"目标：{goal} · 期限 {deadline}",
         "source": (("Source: " if en else "来源：") + source) if source else "",
     }
 
@@ -123,7 +114,8 @@ def render_share_png(record: dict[str, Any], locale: str, fonts: Any, cjk: bool,
     draw.rectangle((0, 0, SIZE[0], 16), fill=colour)
     draw.text((60, 50), t["site"], font=fonts(32), fill="#37474f")
     y = 110
-    for line in _wrap(draw, t["title"], fonts(60), SIZE[0] - 120, 2):
+    title_lines = _wrap(draw, t["title"], fonts(60), SIZE[0] - 120, 2)
+    for line in title_lines:
         draw.text((60, y), line, font=fonts(60), fill="#111111")
         y += 76
     y += 16
@@ -133,9 +125,14 @@ def render_share_png(record: dict[str, Any], locale: str, fonts: Any, cjk: bool,
     draw.text((84, y + 6), t["status"], font=badge_font, fill="#ffffff")
     y += 96
     draw.text((60, y), t["latest"], font=fonts(40), fill="#111111")
-    y += 60
-    draw.text((60, y), t["goal"], font=fonts(34), fill="#37474f")
-    y += 52
+    y += 56
+    # the reason for the status gets the room a one-line title leaves
+    for line in _wrap(draw, t["why"], fonts(24), SIZE[0] - 120, 4 - len(title_lines)):
+        draw.text((60, y), line, font=fonts(24), fill="#37474f")
+        y += 32
+    y += 8
+    draw.text((60, y), t["goal"], font=fonts(30), fill="#37474f")
+    y += 44
     if t["source"]:
         for line in _wrap(draw, t["source"], fonts(26), SIZE[0] - 120, 1):
             draw.text((60, y), line, font=fonts(26), fill="#37474f")
@@ -149,7 +146,8 @@ def render_share_png(record: dict[str, Any], locale: str, fonts: Any, cjk: bool,
 def share_png(app: Flask, record: dict[str, Any], locale: str, version: str) -> bytes:
     """Cached by everything drawn, so a new value or status re-renders once, not per request."""
     key = hashlib.sha256(json.dumps([record.get(k) for k in (
-        "slug", "title_zh", "title_en", "status", "latest", "target_value", "unit", "deadline")] + [locale, version],
+        "slug", "title_zh", "title_en", "status", "latest", "latest_period_en", "status_explanation_en",
+        "status_explanation_zh", "goal_zh", "goal_en", "deadline")] + [locale, version],
         sort_keys=True, default=str).encode()).hexdigest()
     cache: dict[str, bytes] = app.extensions.setdefault("cleanair_share_cache", {})
     png = cache.get(key)

@@ -227,7 +227,11 @@ def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
             wanted.append((f"{d.key}.csv", f"{d.path}.csv", "text/csv"))
     for name, url, media in wanted:
         try:
-            resp = client.get(url)
+            # A fresh app context per download: these requests run inside the request that
+            # triggered the release, and Flask-Babel caches the locale on the app context's `g`,
+            # which would otherwise leak this download's locale into the page being served.
+            with app.app_context():
+                resp = client.get(url)
         except Exception as exc:  # noqa: BLE001 — one broken download must not block a release
             log.warning("history: release skipped %s: %s", url, exc)
             continue

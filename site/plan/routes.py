@@ -6,6 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 
 from ..domain import plan_records as pr
 from ..domain.charts import Point, line_chart
+from ..domain.targets import STATUSES
 from ..history import views as hv
 from ..progress import service as progress_svc
 from ..services import plan, site_data, today
@@ -16,8 +17,8 @@ from . import bp
 def _meta() -> dict:
     p = plan()
     return {
-        "source_zh": pr.PLAN_SOURCE_ZH,
-        "source_en": pr.PLAN_SOURCE_EN,
+        "source_zh": pr.plan_citation(p, "zh"),
+        "source_en": pr.plan_citation(p, "en"),
         "source_file_sha256": p.source.get("sha256"),
         "licence": pr.DATA_LICENCE,
         "url": request.url,
@@ -62,13 +63,16 @@ def tasks(fmt: str):
         return redirect(url_for("plan.tasks", fmt=fmt, **kept), code=302)
     p = plan()
     filters, errors = pr.TaskFilters.from_args(request.args)
+    errors += pr.unknown_filter_values(p, filters)
     selected = pr.filter_tasks(p, filters)
     records = [pr.task_record(p, t) for t in selected]
+    district = pr.district_scope(p, filters.district, selected) if filters.district else None
     return render_twin(
         fmt, "plan/tasks.html",
-        lambda: {"tasks": records, "count": len(records), "filters": filters.as_args(), "meta": _meta()},
+        lambda: {"tasks": records, "count": len(records), "filters": filters.as_args(), "district": district,
+                 "meta": _meta()},
         lambda: map(pr.task_csv_row, records), pr.TASK_COLUMNS, "suzhou-plan-tasks.csv",
-        plan=p, tasks=selected, filters=filters, filter_errors=errors,
+        plan=p, tasks=selected, filters=filters, filter_errors=errors, district=district,
         years=pr.deadline_years(p), alternates=twin_links("plan.tasks"),
     )
 
@@ -82,7 +86,7 @@ def task(number: int, fmt: str):
         abort(404)
     record = pr.task_record(p, t)
     record.update(progress_svc.task_progress(t, as_of))  # "progress" and "overdue" (docs/progress.md)
-    targets = [pr.target_record(tg, values_for(tg.slug), day) for tg in p.targets_for_task(number)]
+    targets = [pr.target_record(p, tg, values_for(tg.slug), day) for tg in p.targets_for_task(number)]
     changes = hv.page_history(plan(), task=number)
     feed = url_for("history.task_feed", number=number)
     return render_twin(
@@ -130,14 +134,14 @@ def department(slug: str, fmt: str):
 
 def _target_records() -> list[dict]:
     p, data, now = plan(), site_data(), today()
-    return [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
+    return [pr.target_record(p, t, data.indicator_values(t.slug), now) for t in p.targets]
 
 
 @twin_route(bp, "/targets")
 def targets(fmt: str):
     records = _target_records()
     status = request.args.get("status")
-    if status in ("achieved", "on_track", "off_track", "no_data"):
+    if status in STATUSES:
         records = [r for r in records if r["status"] == status]
     return render_twin(
         fmt, "plan/targets.html", lambda: {"targets": records, "meta": _meta()},
@@ -154,7 +158,7 @@ def target(slug: str, fmt: str):
     tg = p.target(slug)
     if tg is None:
         abort(404)
-    record = pr.target_record(tg, values_for(slug), day)
+    record = pr.target_record(p, tg, values_for(slug), day)
     changes = hv.page_history(plan(), target=slug)
     feed = url_for("history.target_feed", slug=slug)
     return render_twin(

@@ -27,7 +27,7 @@ def _page(name: str):
 @bp.route("/")
 def home():
     p, data, now = plan(), site_data(), today()
-    records = [pr.target_record(t, data.indicator_values(t.slug), now) for t in p.targets]
+    records = [pr.target_record(p, t, data.indicator_values(t.slug), now) for t in p.targets]
     headline = [r for r in records if r["slug"] in HEADLINE_TARGETS]
     air_now = None
     if "air" in current_app.blueprints:
@@ -76,7 +76,8 @@ def data_index_json():
                     "source_zh": d.source_zh,
                     "source_en": d.source_en,
                     "licence": d.licence,
-                    "fields": [c.__dict__ for c in d.columns],
+                    "licence_zh": d.licence_zh or d.licence,
+                    "fields": [c.describe() for c in d.columns],
                 }
                 for d in site_data().datasets
             ]

@@ -379,6 +379,14 @@ def tip_action_label(action: str) -> str:
         "status": _("Status changed"),
         "reward": _("Reward status changed"),
         "claimed": _("Tipster came forward"),
+        # staff-only actions (audit log on the staff desk)
+        "routed": _("Routed to a responsible body"),
+        "note": _("Internal note"),
+        "cluster": _("Cluster changed"),
+        "redacted": _("Text redacted"),
+        "personal_data_viewed": _("Name and number shown"),
+        "personal_data_exported": _("Personal data exported"),
+        "personal_data_purged": _("Personal data deleted (retention period over)"),
     }
     return labels.get(action, action)
 

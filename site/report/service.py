@@ -278,7 +278,7 @@ def change_status(tip: Tip, actor: str, new: str, reason: str | None = None, not
 def change_reward(tip: Tip, actor: str, new: str, note: str = "") -> None:
     st.check_reward_transition(tip.status, tip.reward_status, new, tip.identity, tip.cluster_id is None)
     if new == st.REWARD_PENDING and not tip.not_staff:
-        raise st.TransitionError("the tipster did not declare that they are not agency staff or a relative")
+        raise st.TransitionError(st.N_("the tipster did not declare that they are not agency staff or a relative"))
     old = tip.reward_status
     tip.reward_status = new
     _first_action(tip)
@@ -288,7 +288,7 @@ def change_reward(tip: Tip, actor: str, new: str, note: str = "") -> None:
 
 def route(tip: Tip, actor: str, body: str, note: str = "") -> None:
     if plan().department(body) is None:
-        raise st.TransitionError(f"unknown responsible body {body!r}")
+        raise st.TransitionError(st.N_("unknown responsible body %(body)s"), body=body)
     old = tip.routed_to
     tip.routed_to = body
     _first_action(tip)
@@ -304,10 +304,10 @@ def add_note(tip: Tip, actor: str, note: str) -> None:
 def merge(tip: Tip, into: Tip, actor: str, note: str = "") -> None:
     """Put `tip` in the cluster of `into`; the earliest submission stays the cluster's head."""
     if tip.id == into.id:
-        raise st.TransitionError("a tip cannot be merged into itself")
+        raise st.TransitionError(st.N_("a tip cannot be merged into itself"))
     head = db.session.get(Tip, into.cluster_id) if into.cluster_id else into
     if head.id == tip.id:
-        raise st.TransitionError("that tip is already in this tip's cluster")
+        raise st.TransitionError(st.N_("that tip is already in this tip's cluster"))
     members = [tip, *db.session.scalars(select(Tip).where(Tip.cluster_id == tip.id)).all()]
     everyone = [head, *db.session.scalars(select(Tip).where(Tip.cluster_id == head.id)).all(), *members]
     first = min(everyone, key=lambda t: (t.submitted_at, t.id))

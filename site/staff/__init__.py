@@ -18,5 +18,6 @@ from . import (
     alerts,  # noqa: F401  (heavy-pollution alerts: plan office)
     guards,  # noqa: F401  (installs the login check on the blueprint)
     progress,  # noqa: F401  (the progress desk: editors and the plan office)
+    labels,  # noqa: F401  (template globals that put stored codes into words)
     routes,  # noqa: F401
 )

@@ -28,6 +28,7 @@ from .guards import (
     login_required,
     start_session,
 )
+from .labels import transition_error_text
 
 PAGE_SIZE = 50
 
@@ -145,12 +146,21 @@ def detail(tip_id: int):
         revealed=reveal,
         duplicates=[(t, d) for t, d in duplicates if (t.cluster_id or t.id) != (tip.cluster_id or tip.id)],
         cluster=service.cluster_members(tip),
+        cluster_codes=_cluster_codes(tip),
         next_states=st.allowed_next(tip.status),
         next_rewards=st.allowed_reward_next(tip.reward_status),
         reasons=st.REJECTION_REASONS,
         staff=staff,
         codes=codes,
     )
+
+
+def _cluster_codes(tip: Tip) -> dict[int, str]:
+    """Tip id -> grouped code for the clusters named in the audit log (it stores ids)."""
+    ids = {int(v) for e in tip.events if e.action == "cluster" for v in (e.from_value, e.to_value) if v and v.isdigit()}
+    if not ids:
+        return {}
+    return {t.id: codes.grouped(t.code) for t in db.session.scalars(select(Tip).where(Tip.id.in_(ids)))}
 
 
 @bp.route("/tips/<int:tip_id>/action", methods=["POST"])
@@ -180,7 +190,7 @@ def action(tip_id: int):
             abort(400)
     except st.TransitionError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(transition_error_text(exc), "error")
         return redirect(url_for("staff.detail", tip_id=tip.id), 303)
     flash(_("Saved."), "ok")
     return redirect(url_for("staff.detail", tip_id=tip.id), 303)

@@ -107,10 +107,11 @@ def test_station_page_shows_published_beside_recomputed(air_client):
 def test_targets_get_values_from_the_engine(air_client):
     targets = {t["slug"]: t for t in air_client.get("/targets.json").json["targets"]}
     pm = targets["pm25-annual-mean"]
-    assert pm["latest"] is not None and pm["status"] == "off_track"
+    # pinned today (2026-11-30) is past the 2025 deadline and the data stop in 2019/2022
+    assert pm["latest"]["value"] == 41.0 and pm["status"] == "deadline_passed_no_data"
     detail = air_client.get("/en/targets/pm25-annual-mean").get_data(as_text=True)
-    assert "41" in detail and "assessed under the 2012 standard" in detail
-    assert "RUNNING value" in detail  # 2022 has one day: labelled running, not final
+    assert "41.0 µg/m³" in detail and "assessed under the 2012 standard" in detail
+    assert "Running value, not final" in detail  # 2022 has one day: labelled running, not final
     heavy = targets["heavy-pollution-days"]
     assert heavy["latest"] is not None
 
@@ -121,10 +122,13 @@ def test_indicator_provider_periods(imported_app):
     pm = values["pm25-annual-mean"]
     final = [v for v in pm if v.period == "year"]
     running = [v for v in pm if v.period == "year_to_date"]
-    assert [(v.value, v.date.isoformat()) for v in final] == [(41.0, "2018-12-31")]
-    assert running and running[0].date.isoformat() == "2022-01-04" and "RUNNING" in running[0].note
-    heavy = {v.period: v.value for v in values["heavy-pollution-days"]}
-    assert heavy["year"] == 5.0
+    # every HJ 663 valid year (2013, 2015 and 2019 are incomplete), and the incomplete latest one as running
+    assert [(v.value, v.date.isoformat()) for v in final] == [
+        (66.0, "2014-12-31"), (46.3, "2016-12-31"), (42.0, "2017-12-31"), (41.0, "2018-12-31")]
+    assert running and running[0].date.isoformat() == "2022-01-04" and running[0].days == 1
+    assert "Running value up to 2022-01-04" in running[0].note
+    heavy = {v.date.year: (v.value, v.recomputed) for v in values["heavy-pollution-days"] if v.period == "year"}
+    assert heavy[2018] == (5.0, 5.0) and heavy[2017] == (2.0, 0.0)
 
 
 def test_methodology_page_in_both_languages(air_client):
@@ -148,10 +152,13 @@ def test_contract_types(imported_app):
         assert service.data_version().startswith("air-") and service.data_version() != "air-empty"
 
 
-def test_empty_database_pages_tell_the_operator_what_to_do(client):
+def test_empty_database_pages_say_what_is_missing_without_shell_commands(client):
+    """Issue 11: public pages never show shell commands; those belong in README and docs/air.md."""
     for url in ("/air", "/air/history", "/air/daily", "/air/annual", "/air/stations/1162A"):
-        html = client.get(url).get_data(as_text=True)
-        assert "flask --app wsgi aq import ../shared/data/" in html and "aq sync" in html, url
+        for prefix, words in (("", "尚未导入任何空气质量监测数据"), ("/en", "No air-quality observations have been imported")):
+            html = client.get(prefix + url).get_data(as_text=True)
+            assert words in html, (prefix, url)
+            assert "flask" not in html and "aq import" not in html and "../shared" not in html and "docs/air.md" not in html
     assert client.get("/air/latest.json").json["stations"] == []
     assert client.get("/air/annual.json").json["years"] == []
 

@@ -53,7 +53,7 @@ def test_embeds_render_in_an_iframe_on_another_origin(browser, live_server, host
         frame = page.frame_locator("#w")
         frame.locator("h1").wait_for(timeout=10_000)
         assert "Annual mean PM2.5 concentration" in frame.locator("h1").inner_text()
-        assert "No published data" in frame.locator("main").inner_text()
+        assert "Deadline passed, no published value" in frame.locator("main").inner_text()
         assert frame.locator("a[target=_blank]").first.get_attribute("href").startswith(live_server)
 
         page.goto(f"{host}/air.html")
@@ -97,5 +97,7 @@ def test_copy_buttons_are_added_once_and_copy(page):
     # one button per box, although the script is included by both the embed box and "Cite this"
     assert page.locator("button.copy-button").count() == page.locator("textarea[data-copy-label]").count() == 3
     page.locator("#embed-code-text + button.copy-button").click()
-    assert "Copied" in page.locator("#embed-code-text ~ .copy-status").first.inner_text(timeout=5000)
+    # the status is written when the clipboard promise settles: wait for it (inner_text does not)
+    page.wait_for_function("() => document.querySelector('#embed-code-text ~ .copy-status')"
+                           ".textContent.includes('Copied')", timeout=5000)
     assert page.outside_requests == []

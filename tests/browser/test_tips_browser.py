@@ -68,7 +68,9 @@ def test_tip_with_map_and_photo_then_staff_workflow(browser, live_server, app, t
     page.wait_for_url(re.compile(r"/staff/$"))
     page.get_by_role("link", name=code).click()
     assert page.locator(".staff-photos img").count() == 1
-    assert page.locator(".staff-photos img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # the photo is lazy-loaded: wait for it rather than assume it is decoded (flaky under load)
+    page.wait_for_function("() => { const i = document.querySelector('.staff-photos img');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=10_000)
     assert "138****1111" in page.locator("#contact").inner_text()
     page.select_option("#b-body", "agriculture-rural")
     page.click("#form-route button")

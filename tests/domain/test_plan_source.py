@@ -14,6 +14,7 @@ from cleanair.domain.plan_source import (
     normalise_text,
     numeral_to_int,
     parse_responsibility,
+    responsibility_clauses,
     parse_seed,
     squash,
 )
@@ -166,6 +167,11 @@ def test_responsibility_grammar() -> None:
     assert names == [("市生态环境局", "lead"), ("市交通局", "cooperating")]
     with pytest.raises(ValueError):
         parse_responsibility("市生态环境局负责。")
+    clauses, county = responsibility_clauses("市生态环境局牵头，市发改委、市工信局等配合。")
+    assert [(c.role, c.names, c.and_others) for c in clauses] == [
+        ("lead", ("市生态环境局",), False),
+        ("cooperating", ("市发改委", "市工信局"), True),
+    ] and not county
 
 
 def test_departments_on_tasks(built) -> None:
@@ -185,8 +191,12 @@ def test_departments_on_tasks(built) -> None:
     ) in roles(51)
     assert ("yangtze-maritime", "joint") in roles(13)
     for t in tasks.values():
-        assert ("county-governments", "joint") in roles(t["number"])
+        # 负责落实 (row 1's note, for every task) is its own role, not 按职责分工负责.
+        assert ("county-governments", "implementing") in roles(t["number"])
         assert len(t["departments"]) >= 2  # at least one named body plus the county note
+        joint = [slug for slug, role in roles(t["number"]) if role == "joint"]
+        assert bool(joint) == ("按职责分工负责" in t["responsibility"]), t["number"]
+        assert "county-governments" not in joint
     assert "各县级市（区）人民政府（管委会）负责落实" in built["data"]["note"]
 
 

@@ -39,7 +39,8 @@ def test_security_keeps_other_csp_directives():
 
 
 def test_target_embed_has_number_status_date_source_and_link_back_without_javascript(client):
-    for prefix, lang, words in (("", "zh-Hans", "暂无发布数据"), ("/en", "en", "No published data")):
+    # the pinned day (2026-11-30) is past the 2025 deadline, and no value is published
+    for prefix, lang, words in (("", "zh-Hans", "期限已过，无发布值"), ("/en", "en", "Deadline passed, no published value")):
         html = client.get(f"{prefix}/embed/targets/{SLUG}").get_data(as_text=True)
         parser = ResourceCollector()
         parser.feed(html)
@@ -58,8 +59,8 @@ def test_target_embed_shows_value_date_and_source(fresh_app, monkeypatch):
                            "https://example.org/b", "")
     monkeypatch.setattr(data, "providers", [lambda: {SLUG: [value]}])
     html = fresh_app.test_client().get(f"/en/embed/targets/{SLUG}").get_data(as_text=True)
-    assert "28.5" in html and "Dec 31, 2025" in html and "Test bulletin (hand-made)" in html
-    assert "Achieved" in html
+    assert "28.5 µg/m³" in html and "2025 · Source" in html and "Test bulletin (hand-made)" in html
+    assert "Achieved" in html and "2025: 28.5 µg/m³, which meets the target (at most 30 µg/m³)." in html
 
 
 def _fake_air_service(readings):

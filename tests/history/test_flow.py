@@ -168,7 +168,7 @@ def test_assignment_and_published_value_changes_reach_task_department_pages(site
     value = _changes(client, target=SLUG)
     assert value[0]["kind"] == "added" and value[0]["source"] == "Test bulletin (hand-made)"
     assert client.get(f"/targets/{SLUG}.json").json["target"]["status"] == "achieved"
-    assert client.get(f"/targets/{SLUG}.json?as_of=2026-11-29").json["target"]["status"] == "no_data"
+    assert client.get(f"/targets/{SLUG}.json?as_of=2026-11-29").json["target"]["status"] == "deadline_passed_no_data"
 
 
 def test_bad_as_of_is_a_clear_error(site):

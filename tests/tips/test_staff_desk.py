@@ -95,8 +95,8 @@ def test_workflow_route_verify_reward_and_public_status(tips_app, tclient):
     act = lambda **d: tclient.post(f"/staff/tips/{tip_id}/action", data=d)
     act(kind="route", body="housing-construction", note="site is a building project")
     act(kind="status", to="verified")  # not allowed from submitted
-    page = tclient.get(f"/en/staff/tips/{tip_id}").get_data(as_text=True)
-    assert "cannot go from" in page
+    page = tclient.get(f"/staff/tips/{tip_id}").get_data(as_text=True)
+    assert "不能从“已收到”改为“查证属实”" in page  # the refusal in the language of the page that acted
     act(kind="reward", to="reward_pending")  # not yet verified
     for to in ("accepted", "investigating", "verified"):
         act(kind="status", to=to, note="checked on site")

@@ -13,7 +13,8 @@ from .routes import public_urls
 TASK_KEYS = {"number", "heading_zh", "heading_en", "text_zh", "text_en", "chapter", "measure",
              "departments", "districts", "deadlines", "targets"}
 TARGET_KEYS = {"slug", "title_zh", "title_en", "comparator", "target_value", "unit", "baseline_value",
-               "baseline_year", "deadline", "tasks", "status", "latest"}
+               "baseline_year", "deadline", "tasks", "status", "latest", "running",
+               "status_explanation_zh", "status_explanation_en"}
 
 
 def read_csv(resp) -> list[dict]:
@@ -43,7 +44,7 @@ def test_tasks_json_contract(client):
         assert task["departments"], f"task {task['number']} has no department"
         for dep in task["departments"]:
             assert {"slug", "name_zh", "name_en", "role"} <= dep.keys()
-            assert dep["role"] in ("lead", "cooperating", "joint")
+            assert dep["role"] in ("lead", "cooperating", "joint", "implementing")
         for d in task["deadlines"]:
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)
     t27 = next(t for t in data["tasks"] if t["number"] == 27)
@@ -56,10 +57,11 @@ def test_targets_and_departments_json_contract(client):
     assert len(targets) >= 30
     for t in targets:
         assert TARGET_KEYS <= t.keys()
-        assert t["status"] in ("achieved", "on_track", "off_track", "no_data")
+        assert t["status"] in ("achieved", "on_track", "off_track", "missed", "deadline_passed_no_data", "no_data")
         assert all(isinstance(n, int) for n in t["tasks"])
         if t["latest"] is None:
-            assert t["status"] == "no_data"
+            assert t["status"] in ("no_data", "deadline_passed_no_data")
+        assert t["status_explanation_en"] and t["status_explanation_zh"]
     deps = client.get("/departments.json").json["departments"]
     for d in deps:
         assert {"slug", "name_zh", "name_en", "tasks"} <= d.keys()

@@ -31,6 +31,13 @@ DAILY_FIELDS = ["pm25", "pm10", "so2", "no2", "co", "o3_8h"]
 PRECEDENCE = {"china_sites": 2, "cnemc_long": 1, "aqistudy": 3, "aqistudy_v2017": 2, "stations": 1}
 LAYOUT_KIND = {"china_sites": "hourly", "cnemc_long": "hourly", "aqistudy": "city_daily",
                "aqistudy_v2017": "city_daily"}
+# Who published what a file of each layout holds (Chinese, English): cited beside the file name.
+LAYOUT_PUBLISHER = {
+    "china_sites": ("中国环境监测总站站点小时数据（公开镜像）", "CNEMC station-hourly data (public mirror)"),
+    "cnemc_long": ("中国环境监测总站实时发布数据（长表镜像）", "CNEMC real-time data (long-layout mirror)"),
+    "aqistudy": ("中国环境监测总站城市日数据，经真气网（aqistudy.cn）转载", "CNEMC city-daily values as republished by aqistudy.cn"),
+    "aqistudy_v2017": ("中国环境监测总站城市日数据，经真气网（aqistudy.cn）转载", "CNEMC city-daily values as republished by aqistudy.cn"),
+}
 # Values above these are physically implausible for ambient air and reported as errors
 # (µg/m³; CO mg/m³). They sit well above the worst hours ever published in China.
 IMPOSSIBLE_ABOVE = {"pm25": 2000, "pm10": 5000, "so2": 10000, "no2": 5000, "co": 200, "o3": 2000,

@@ -14,7 +14,7 @@ from typing import Protocol
 import yaml
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
-ROLE_ORDER = {"lead": 0, "joint": 1, "cooperating": 2}
+ROLE_ORDER = {"lead": 0, "joint": 1, "cooperating": 2, "implementing": 3}
 
 
 @dataclass(frozen=True)

@@ -41,34 +41,48 @@ REWARD_TRANSITIONS: dict[str | None, tuple[str, ...]] = {
 CLOSED_REWARD_STATES = frozenset({REWARD_PAID, REWARD_DECLINED})
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalog (Babel extracts N_) without translating it here: the
+    domain has no locale; the staff desk translates `TransitionError.message` for the reader."""
+    return message
+
+
 class TransitionError(ValueError):
-    """A state change the vocabulary does not allow (the message says which and why)."""
+    """A state change the vocabulary does not allow (the message says which and why).
+
+    `message` is an English catalog msgid with %(name)s placeholders and `params` their values
+    (state codes, slugs), so the desk can show it in the reader's language with labels.
+    """
+
+    def __init__(self, message: str, **params: str | None) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
 
 
 def check_transition(current: str, new: str, reason: str | None = None) -> None:
     if new not in STATES:
-        raise TransitionError(f"unknown state {new!r}")
+        raise TransitionError(N_("unknown state %(new)s"), new=new)
     if new not in TRANSITIONS.get(current, ()):
-        raise TransitionError(f"cannot go from {current!r} to {new!r}")
+        raise TransitionError(N_("cannot go from %(current)s to %(new)s"), current=current, new=new)
     if new == REJECTED and reason not in REJECTION_REASONS:
-        raise TransitionError(f"a rejection needs a reason: one of {', '.join(REJECTION_REASONS)}")
+        raise TransitionError(N_("a rejection needs a reason"))
     if new != REJECTED and reason:
-        raise TransitionError("a reason is only given with a rejection")
+        raise TransitionError(N_("a reason is only given with a rejection"))
 
 
 def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool) -> None:
     """Rewards start only for verified, real-name tips that are first in their cluster."""
     if new not in REWARD_STATES:
-        raise TransitionError(f"unknown reward state {new!r}")
+        raise TransitionError(N_("unknown reward state %(new)s"), new=new)
     if new not in REWARD_TRANSITIONS.get(reward, ()):
-        raise TransitionError(f"cannot go from reward state {reward!r} to {new!r}")
+        raise TransitionError(N_("cannot go from reward state %(current)s to %(new)s"), current=reward, new=new)
     if new == REWARD_PENDING:
         if status != VERIFIED:
-            raise TransitionError("a reward can only be considered once the tip is verified")
+            raise TransitionError(N_("a reward can only be considered once the tip is verified"))
         if identity != "real_name":
-            raise TransitionError("anonymous tips are not eligible for a reward until the tipster comes forward")
+            raise TransitionError(N_("anonymous tips are not eligible for a reward until the tipster comes forward"))
         if not is_primary:
-            raise TransitionError("only the first reporter in a cluster can receive the reward")
+            raise TransitionError(N_("only the first reporter in a cluster can receive the reward"))
 
 
 def allowed_next(current: str) -> tuple[str, ...]:
