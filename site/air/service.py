@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import clock
+from .. import clock, vcache
 from ..domain.air import freshness
 from ..domain.air.aqi import primary_names
 from ..domain.air.standards import POLLUTANTS, Standards, load_standards
@@ -113,19 +113,7 @@ def invalidate() -> None:
 
 
 def _cached(name: str, build: Callable[[], Any]) -> Any:
-    st = state()
-    version = data_version()
-    with st.lock:
-        if st.version != version:
-            st.cache.clear()
-            st.version = version
-        if name in st.cache:
-            return st.cache[name]
-    value = build()
-    with st.lock:
-        if st.version == version:
-            st.cache[name] = value
-    return value
+    return vcache.cached(state(), data_version(), name, build)
 
 
 def now() -> datetime:

@@ -23,7 +23,7 @@ from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .. import clock
+from .. import clock, vcache
 from ..domain import history as h
 from ..domain import progress as dp
 from ..domain.evidence import CleanFile
@@ -115,19 +115,7 @@ def version() -> str:
 
 
 def _cached(name: str, build):
-    rt = runtime()
-    v = version()
-    with rt.lock:
-        if rt.version != v:
-            rt.cache.clear()
-            rt.version = v
-        if name in rt.cache:
-            return rt.cache[name]
-    value = build()
-    with rt.lock:
-        if rt.version == v:
-            rt.cache[name] = value
-    return value
+    return vcache.cached(runtime(), version(), name, build)
 
 
 def _forget_request_version() -> None:
