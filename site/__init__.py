@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from whitenoise import WhiteNoise
 
-from . import assets
+from . import assets, deployment
 from .config import Config
 from .extensions import babel, compress, csrf, db, limiter, migrate
 from .i18n import LocalePrefixMiddleware, current_locale
@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     # Babel formats instants in the zone people read (docs/time.md); one setting, not two.
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SITE_TIMEZONE"]
     _configure_secrets(app)
+    _configure_hosts(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "cleanair.sqlite"
@@ -63,20 +64,30 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
+    if deployment.is_production(app.config):
+        deployment.check_production(app.config)
     return app
 
 
 def _configure_secrets(app: Flask) -> None:
+    if deployment.is_production(app.config):
+        deployment.check_secret_key(app.config.get("SECRET_KEY"))
     if app.config.get("SECRET_KEY"):
         return
-    if app.config["CLEANAIR_ENV"] == "production":
-        raise RuntimeError("SECRET_KEY must be set when CLEANAIR_ENV=production")
     # A development key kept in the instance folder so sessions survive restarts.
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_hosts(app: Flask) -> None:
+    """Absolute links come from SITE_BASE_URL; requests for other hosts are refused (400)."""
+    base = deployment.normalise_base_url(app.config.get("SITE_BASE_URL"))
+    app.config["SITE_BASE_URL"] = base
+    production = deployment.is_production(app.config)
+    app.config["TRUSTED_HOSTS"] = deployment.trusted_hosts(app.config.get("TRUSTED_HOSTS"), base if production else "")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -58,8 +58,12 @@ class Config:
     PSB_RECORD = _env("PSB_RECORD")  # 公安备案号
     PSB_RECORD_CODE = _env("PSB_RECORD_CODE")  # digits used in the 公安备案 link
 
-    # Shown in the footer and the JSON so re-users can cite the site.
+    # The site's public origin (https://host): every absolute link, feed id, citation and embed
+    # snippet is built from it, never from a request's Host header. Required in production.
     SITE_BASE_URL = _env("SITE_BASE_URL", "")
+    # Host names the site answers to (comma-separated); others get 400. Production defaults to
+    # the host of SITE_BASE_URL; unset in development (any host).
+    TRUSTED_HOSTS = _env("TRUSTED_HOSTS")
     SOURCE_CODE_URL = _env("SOURCE_CODE_URL", "")
 
     WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 3600 * 4)
@@ -93,10 +97,20 @@ class Config:
     TIPS_PHOTO_DIR = _env("TIPS_PHOTO_DIR")
     TIPS_MAX_PHOTOS = _env_int("TIPS_MAX_PHOTOS", 5)
     TIPS_MAX_PHOTO_BYTES = _env_int("TIPS_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
-    # Flask-Limiter limits ("N per minute; M per day"); storage is in-memory unless a Redis URL is given.
+    # Flask-Limiter limits per client address ("N per minute; M per day"), counted for every post
+    # (refused ones too: a failed CSRF check, a bot, an oversized body).
     TIPS_SUBMIT_LIMIT = _env("TIPS_SUBMIT_LIMIT", "5 per minute; 30 per day")
+    TIPS_CLAIM_LIMIT = _env("TIPS_CLAIM_LIMIT", "5 per hour")
     STAFF_LOGIN_LIMIT = _env("STAFF_LOGIN_LIMIT", "10 per minute; 100 per day")
+    # Where limits are counted. memory:// lives inside one process: fine for `scripts/server`;
+    # production with several workers refuses to start with it (cleanair.deployment) and needs
+    # a shared store, e.g. redis://127.0.0.1:6379/0.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "cleanair")
+    # A Redis outage must not take the tip form down: limits are then counted per process
+    # until the store answers again (Flask-Limiter's in-memory fallback), and logged.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     RATELIMIT_HEADERS_ENABLED = True
     # Failed staff logins before an account is locked for STAFF_LOCK_MINUTES.
     STAFF_MAX_FAILED_LOGINS = _env_int("STAFF_MAX_FAILED_LOGINS", 5)

@@ -219,6 +219,8 @@ def _next_version(on: date) -> str:
 def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
     """(file name, media type, bytes) of every registered download, rendered by the site itself."""
     client = app.test_client()
+    # As a visitor of the public address would get them (the site refuses hosts it does not serve).
+    base = app.config.get("SITE_BASE_URL") or "http://localhost"
     out: list[tuple[str, str, bytes]] = []
     wanted = [("data.json", "/data.json", "application/json")]
     for d in app.extensions["cleanair"].datasets:
@@ -227,7 +229,7 @@ def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
             wanted.append((f"{d.key}.csv", f"{d.path}.csv", "text/csv"))
     for name, url, media in wanted:
         try:
-            resp = client.get(url)
+            resp = client.get(url, base_url=base)
         except Exception as exc:  # noqa: BLE001 — one broken download must not block a release
             log.warning("history: release skipped %s: %s", url, exc)
             continue

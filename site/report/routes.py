@@ -16,8 +16,8 @@ from ..domain.tips import codes, geo
 from ..domain.tips import states as st
 from ..domain.tips.images import ImageRejected, accepted_formats, sanitise
 from ..domain.tips.privacy import normalise_mobile
-from ..extensions import limiter
 from ..i18n import current_locale, pick
+from ..ratelimits import limited_post
 from ..services import plan, site_data
 from ..twins import render_twin, twin_links, twin_route
 from . import bp, service
@@ -104,7 +104,7 @@ IMAGE_ERRORS = {
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
+@limited_post(_submit_limit)
 def form():
     form = ReportForm()
     _setup_choices(form)
@@ -266,8 +266,12 @@ def status(code: str):
     )
 
 
+def _claim_limit() -> str:
+    return current_app.config["TIPS_CLAIM_LIMIT"]
+
+
 @bp.route("/report/<code>/claim", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limited_post(_claim_limit)
 def claim(code: str):
     tip = service.get_by_code(code)
     if tip is None:

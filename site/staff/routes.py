@@ -14,7 +14,8 @@ from ..domain.opendata import Column, to_csv
 from ..domain.tips import codes
 from ..domain.tips import states as st
 from ..domain.tips.categories import suggested_bodies
-from ..extensions import db, limiter
+from ..extensions import db
+from ..ratelimits import limited_post
 from ..report import service
 from ..report.models import Tip
 from ..services import plan
@@ -39,7 +40,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limited_post(login_limit)
 def login():
     error = None
     if request.method == "POST":
