@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .twins import json_response
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no page can be built for it (links need the URL map bound
+        # to a trusted host), so the answer is plain text.
+        return Response("400 Bad Request: this site does not answer to that host name.\n", 400,
+                        content_type="text/plain; charset=utf-8")
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if request.path.endswith(".json"):

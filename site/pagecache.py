@@ -4,6 +4,12 @@ Pages change only when data changes (an import, a new release, a deploy), yet re
 56-row table through Jinja and Babel costs tens of milliseconds. Each worker keeps the final
 bytes (already compressed) of recent pages and serves them again until a data version changes.
 Requests that carry a session (e.g. after visiting the tip form) always render afresh.
+
+Only the representation is kept: the body and the headers that describe it. Whatever is decided
+per request (HSTS for an HTTPS request, Set-Cookie, rate-limit counters, framing) is added again
+by the after-request hooks on every answer, hit or miss; a response that varies on anything the
+key does not hold is not kept. Scheme and host are in the key too (only a development server
+without SITE_BASE_URL builds links from the request's host; cleanair.links).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Flask, Response, current_app, request
 
@@ -21,8 +28,26 @@ from .templating import TEXT_SIZE_COOKIE
 CACHEABLE_BLUEPRINTS = frozenset({"public", "plan", "air", "maps", "history", "embed", "api"})
 NEVER = frozenset({"public.text_size", "maps.document", "history.release_file", "history.share_image"})
 MAX_ENTRIES = 2048
+# Headers that belong to the stored representation; every other header is decided per request.
+STORED_HEADERS = frozenset({
+    "content-type", "content-encoding", "content-language", "content-disposition", "content-security-policy",
+    "etag", "last-modified", "cache-control", "vary", "access-control-allow-origin", "link", "x-robots-tag",
+})
+# Request headers a kept response may vary on: the key holds the encoding, the text-size cookie,
+# and no request with a session cookie is ever served from the cache.
+KEYED_VARY = frozenset({"accept-encoding", "cookie"})
 # Version providers may query the database; their answer is reused this long (seconds).
 VERSION_TTL = 2.0
+
+
+class PageKey(NamedTuple):
+    scheme: str
+    host: str
+    locale: str | None
+    path: str  # with the query string
+    large_text: bool
+    encoding: str
+    version: str
 
 
 class PageCache:
@@ -61,13 +86,13 @@ def _encoding() -> str:
     return "br" if accepted["br"] else "gzip" if accepted["gzip"] else "identity"
 
 
-def _key(cache: PageCache) -> tuple | None:
+def _key(cache: PageCache) -> PageKey | None:
     if request.method != "GET" or request.blueprint not in CACHEABLE_BLUEPRINTS or request.endpoint in NEVER:
         return None
     if current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies:
         return None
-    return (request.environ.get(ENV_LOCALE), request.full_path, request.cookies.get(TEXT_SIZE_COOKIE) == "large",
-            _encoding(), cache.version())
+    return PageKey(request.scheme, request.host, request.environ.get(ENV_LOCALE), request.full_path,
+                   request.cookies.get(TEXT_SIZE_COOKIE) == "large", _encoding(), cache.version())
 
 
 def cache_of(app: Flask) -> PageCache:
@@ -104,7 +129,9 @@ def init_app(app: Flask) -> None:
             or response.direct_passthrough
             or response.is_streamed
             or "Set-Cookie" in response.headers
+            or not {v.lower() for v in response.vary} <= KEYED_VARY
         ):
             return response
-        cache.put(key, (response.status_code, list(response.headers.items()), response.get_data()))
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() in STORED_HEADERS]
+        cache.put(key, (response.status_code, headers, response.get_data()))
         return response

@@ -8,6 +8,7 @@ from flask import abort, render_template, request
 
 from ..domain.air.stations import CITIES, DEFAULT_CITY
 from ..i18n import current_locale
+from ..links import current_url
 from ..services import site_data
 from ..twins import render_twin, twin_links, twin_route
 from . import bp, records, service
@@ -56,7 +57,7 @@ def _latest_records() -> list[dict]:
 
 def _meta() -> dict:
     return {"source_en": records.SOURCE_EN, "source_zh": records.SOURCE_ZH, "licence": records.LICENCE,
-            "data_version": service.data_version(), "url": request.url}
+            "data_version": service.data_version(), "url": current_url()}
 
 
 @bp.route("/air")

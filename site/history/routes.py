@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..domain import history as h
 from ..i18n import current_locale, html_lang
+from ..links import current_url
 from ..services import plan
 from ..twins import render_twin, twin_links, twin_route
 from . import bp, store
@@ -77,7 +78,7 @@ def _iso(d) -> str | None:
 
 def _meta() -> dict[str, Any]:
     return {"source_en": "This site's change history, derived from the plan and data files",
-            "licence": "CC BY 4.0", "url": request.url}
+            "licence": "CC BY 4.0", "url": current_url()}
 
 
 def _atom_link(href: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import links
 from ..domain.plan import IndicatorValue, Plan
 from ..i18n import ENV_BASE, current_locale, locale_prefix
 from ..services import plan, site_data, today
@@ -83,9 +84,8 @@ def page_history(plan_: Plan, **filters: Any) -> list[dict[str, Any]]:
 
 
 def external_base() -> str:
-    """Scheme and host for absolute links: SITE_BASE_URL when set, else the request's."""
-    configured = (current_app.config.get("SITE_BASE_URL") or "").rstrip("/")
-    return configured or request.host_url.rstrip("/")
+    """Scheme and host for absolute links (cleanair.links: SITE_BASE_URL, never a forged Host)."""
+    return links.base_url()
 
 
 def absolute(path: str, locale: str | None = None) -> str:

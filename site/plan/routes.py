@@ -6,6 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 
 from ..domain import plan_records as pr
 from ..history import views as hv
+from ..links import current_url
 from ..services import plan, site_data, today
 from ..twins import render_twin, twin_links, twin_route
 from . import bp
@@ -18,7 +19,7 @@ def _meta() -> dict:
         "source_en": pr.PLAN_SOURCE_EN,
         "source_file_sha256": p.source.get("sha256"),
         "licence": pr.DATA_LICENCE,
-        "url": request.url,
+        "url": current_url(),
     }
 
 
