@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +14,9 @@ from typing import Any
 from .. import clock
 
 CSV_BOM = "\ufeff"  # Excel on a Chinese Windows machine reads UTF-8 only with a BOM
+# OWASP, CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,16 @@ def to_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1, default=_default) + "\n"
 
 
+def neutralise(text: str) -> str:
+    """A text cell kept as text: one a spreadsheet would run as a formula gets a leading '.
+
+    A plain signed number ("-3.5") is left alone: it is read as a number, never run.
+    """
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -69,11 +83,12 @@ def _cell(value: Any) -> str:
         return repr(round(value, 6)).removesuffix(".0") if value.is_integer() else repr(round(value, 6))
     if isinstance(value, (date, datetime)):
         return _default(value)
-    return str(value)
+    return neutralise(str(value))
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
-    """CSV with a BOM and CRLF line ends; list values are joined with '; '."""
+    """CSV with a BOM and CRLF line ends; list values are joined with '; '; text that a spreadsheet
+    would run as a formula is neutralised (every CSV the site writes goes through here)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
