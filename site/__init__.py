@@ -20,6 +20,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints, static files."""
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    from .converters import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     app.config.from_object(Config)
     if isinstance(test_config, type):
         app.config.from_object(test_config)

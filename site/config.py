@@ -111,10 +111,20 @@ class Config:
     # until the store answers again (Flask-Limiter's in-memory fallback), and logged.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
-    RATELIMIT_HEADERS_ENABLED = True
-    # Failed staff logins before an account is locked for STAFF_LOCK_MINUTES.
-    STAFF_MAX_FAILED_LOGINS = _env_int("STAFF_MAX_FAILED_LOGINS", 5)
-    STAFF_LOCK_MINUTES = _env_int("STAFF_LOCK_MINUTES", 15)
+    # No X-RateLimit-* headers (they would put a Retry-After on every answer); a 429 says when
+    # to come back (cleanair.ratelimits.retry_after).
+    RATELIMIT_HEADERS_ENABLED = False
+    # Failed staff logins are throttled per account name and client address (never a lock that
+    # anyone could set off for an account): the first STAFF_LOGIN_FREE_FAILURES cost nothing,
+    # then each failure makes the next attempt wait, from STAFF_LOGIN_DELAY_SECONDS doubling up
+    # to STAFF_LOGIN_MAX_DELAY_SECONDS. A success, or a day without failures, starts afresh.
+    STAFF_LOGIN_FREE_FAILURES = _env_int("STAFF_LOGIN_FREE_FAILURES", 5)
+    STAFF_LOGIN_DELAY_SECONDS = _env_int("STAFF_LOGIN_DELAY_SECONDS", 30)
+    STAFF_LOGIN_MAX_DELAY_SECONDS = _env_int("STAFF_LOGIN_MAX_DELAY_SECONDS", 900)
+    # Staff sessions live on the server: logout, disabling the account or changing its password
+    # ends them at once; one unused for STAFF_IDLE_MINUTES ends, and any after STAFF_SESSION_HOURS.
+    STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
+    STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 8)
     # `flask tips purge` removes personal data and photos of tips closed longer ago than this.
     TIPS_RETENTION_DAYS = _env_int("TIPS_RETENTION_DAYS", 365)
     # SQLite: wait this long for a write lock instead of failing at once (seconds).

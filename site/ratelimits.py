@@ -10,6 +10,7 @@ per-process store with several workers).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -35,3 +36,11 @@ def limited_post(limit: Limit) -> Callable[[Callable[..., Any]], Callable[..., A
         return limiter.limit(limit, methods=["POST"])(checked)
 
     return decorator
+
+
+def retry_after() -> int | None:
+    """Seconds until this request's breached limit lets the client in again (for Retry-After)."""
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return None
+    return max(1, int(limit.reset_at - time.time()))

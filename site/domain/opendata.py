@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -86,12 +86,23 @@ def _cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
-    """CSV with a BOM and CRLF line ends; list values are joined with '; '; text that a spreadsheet
-    would run as a formula is neutralised (every CSV the site writes goes through here)."""
+def iter_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], batch: int = 500) -> Iterator[str]:
+    """CSV with a BOM and CRLF line ends, in chunks of `batch` rows (for streamed downloads); list
+    values are joined with '; '; text that a spreadsheet would run as a formula is neutralised.
+    Every CSV the site writes goes through here."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    out.write(CSV_BOM)
     writer.writerow([c.name for c in columns])
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow([_cell(row.get(c.name)) for c in columns])
-    return CSV_BOM + out.getvalue()
+        if n % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
+    """The whole CSV as one string (see iter_csv)."""
+    return "".join(iter_csv(rows, columns))

@@ -110,8 +110,7 @@ class StaffUser(db.Model):
     role: Mapped[str] = mapped_column(String(12))  # reviewer | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Sessions, login throttling and the desk's audit log: cleanair.staff.models.
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

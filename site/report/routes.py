@@ -17,7 +17,7 @@ from ..domain.tips import states as st
 from ..domain.tips.images import ImageRejected, accepted_formats, sanitise
 from ..domain.tips.privacy import normalise_mobile
 from ..i18n import current_locale, pick
-from ..ratelimits import limited_post
+from ..ratelimits import limited_post, retry_after
 from ..services import plan, site_data
 from ..twins import render_twin, twin_links, twin_route
 from . import bp, service
@@ -209,7 +209,9 @@ def too_many(exc):
     form = ReportForm(formdata=request.form if request.endpoint == "report.form" else None)
     _setup_choices(form)
     msg = _("You have sent several reports in a short time. Please wait a while and try again; your text is kept below.")
-    return _render_form(form, 429, [msg])
+    page, status = _render_form(form, 429, [msg])
+    wait = retry_after()
+    return page, status, ({"Retry-After": str(wait)} if wait else {})
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -6,17 +6,20 @@ data unless their name says so (`contact_details`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.fernet import MultiFernet
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from .. import clock
+from ..clock import UTCDateTime
+from ..domain.opendata import Column
 from ..domain.tips import codes, geo
 from ..domain.tips import states as st
 from ..domain.tips.categories import Category, suggested_bodies
@@ -345,6 +348,11 @@ def contact_details(tip: Tip, actor: str) -> tuple[str | None, str | None]:
     return name, phone
 
 
+def photo_viewed(tip: Tip, actor: str, photo_id: int) -> None:
+    _log(tip, actor, "photo_viewed", None, str(photo_id), "")
+    db.session.commit()
+
+
 def masked_contact(tip: Tip) -> tuple[str, str]:
     from ..domain.tips.privacy import mask_name, mask_phone
 
@@ -382,34 +390,58 @@ def tip_counts_by_district() -> dict[str, int]:
 
 
 EXPORT_FIELDS = (
-    "code", "category", "district", "address", "lat", "lon", "occurred_at", "submitted_at", "status",
+    "code", "category", "district", "lat_approx", "lon_approx", "occurred_at", "submitted_at", "status",
     "rejection_reason", "reward_status", "routed_to", "cluster_of", "identity", "photos", "first_action_at", "closed_at",
 )
-PERSONAL_FIELDS = ("name", "phone")
+# Personal data: the tipster's name and phone, and the typed address and exact point (they may be
+# the tipster's home). Exported only on request, by an admin, and recorded in each tip's log.
+PERSONAL_FIELDS = ("address", "lat", "lon", "name", "phone")
+EXPORT_BATCH = 1000
+EXPORT_COLUMNS = tuple(Column(f, "string", f, f) for f in EXPORT_FIELDS)
+PERSONAL_COLUMNS = tuple(Column(f, "string", f, f) for f in PERSONAL_FIELDS)
 
 
-def export_rows(include_personal: bool = False, actor: str = "") -> list[dict]:
-    tips = db.session.scalars(select(Tip).order_by(Tip.id)).all()
-    codes_by_id = {t.id: t.code for t in tips}
-    rt = runtime()
-    rows = []
-    for t in tips:
+def _has_personal_data():
+    return or_(Tip.name_enc.is_not(None), Tip.phone_enc.is_not(None), Tip.address != "", Tip.lat.is_not(None))
+
+
+def export_rows(include_personal: bool = False) -> Iterator[dict]:
+    """Every tip as a flat row, oldest first, read in batches (a streamed download never holds the
+    register in memory). Without `include_personal` only a point rounded to about 1 km is given."""
+    head = aliased(Tip)
+    photos = select(TipPhoto.tip_id, func.count().label("n")).group_by(TipPhoto.tip_id).subquery()
+    cols = [Tip.code, Tip.category, Tip.district, Tip.lat, Tip.lon, Tip.occurred_at, Tip.submitted_at, Tip.status,
+            Tip.rejection_reason, Tip.reward_status, Tip.routed_to, head.code.label("head_code"), Tip.identity,
+            func.coalesce(photos.c.n, 0).label("photos"), Tip.first_action_at, Tip.closed_at]
+    if include_personal:
+        cols += [Tip.address, Tip.name_enc, Tip.phone_enc]
+    q = (select(*cols).outerjoin(head, head.id == Tip.cluster_id).outerjoin(photos, photos.c.tip_id == Tip.id)
+         .order_by(Tip.id).execution_options(yield_per=EXPORT_BATCH))
+    cipher = runtime().cipher
+    for r in db.session.execute(q):
+        rough = geo.rough_point(r.lat, r.lon) if r.lat is not None and r.lon is not None else (None, None)
         row = {
-            "code": codes.grouped(t.code), "category": t.category, "district": t.district, "address": t.address,
-            "lat": t.lat, "lon": t.lon, "occurred_at": t.occurred_at, "submitted_at": t.submitted_at,
-            "status": t.status, "rejection_reason": t.rejection_reason, "reward_status": t.reward_status,
-            "routed_to": t.routed_to, "cluster_of": codes.grouped(codes_by_id[t.cluster_id]) if t.cluster_id else "",
-            "identity": t.identity, "photos": len(t.photos), "first_action_at": t.first_action_at, "closed_at": t.closed_at,
+            "code": codes.grouped(r.code), "category": r.category, "district": r.district,
+            "lat_approx": rough[0], "lon_approx": rough[1], "occurred_at": r.occurred_at, "submitted_at": r.submitted_at,
+            "status": r.status, "rejection_reason": r.rejection_reason, "reward_status": r.reward_status,
+            "routed_to": r.routed_to, "cluster_of": codes.grouped(r.head_code) if r.head_code else "",
+            "identity": r.identity, "photos": r.photos, "first_action_at": r.first_action_at, "closed_at": r.closed_at,
         }
         if include_personal:
-            row["name"] = secrets_.decrypt(rt.cipher, t.name_enc)
-            row["phone"] = secrets_.decrypt(rt.cipher, t.phone_enc)
-            if row["name"] or row["phone"]:
-                _log(t, actor, "personal_data_exported", None, None, "")
-        rows.append(row)
-    if include_personal:
-        db.session.commit()
-    return rows
+            row.update(address=r.address, lat=r.lat, lon=r.lon, name=secrets_.decrypt(cipher, r.name_enc),
+                       phone=secrets_.decrypt(cipher, r.phone_enc))
+        yield row
+
+
+def record_personal_export(actor: str) -> int:
+    """One `personal_data_exported` event in the log of every tip with personal data, written in
+    one statement before the download starts; returns how many tips. Commits."""
+    stamp = now()
+    src = select(Tip.id, literal(stamp, UTCDateTime()), literal(actor), literal("personal_data_exported"),
+                 literal(""), literal(False)).where(_has_personal_data())
+    result = db.session.execute(insert(TipEvent).from_select(["tip_id", "at", "actor", "action", "note", "public"], src))
+    db.session.commit()
+    return int(result.rowcount or 0)
 
 
 def purge(retention_days: int, at: datetime | None = None) -> dict[str, int]:

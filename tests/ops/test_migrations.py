@@ -22,3 +22,22 @@ def test_single_head_and_models_match_migrations(fresh_app):
 def test_flask_migrate_is_configured_on_the_package_folder(app):
     assert isinstance(app.extensions["migrate"].migrate, Migrate)
     assert app.extensions["migrate"].directory.endswith("site/migrations")
+
+
+def test_0007_hardening_goes_down_and_up_again_keeping_the_accounts(fresh_app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
+
+    with fresh_app.app_context():
+        db.session.execute(text("INSERT INTO staff_users (id, username, password_hash, role, active, created_at)"
+                                " VALUES (1, 'u', 'x', 'admin', true, '2026-11-30 02:05:00')"))
+        db.session.commit()
+        downgrade(revision="0006_utc_instants")
+        assert {"failed_logins", "locked_until"} <= {c["name"] for c in inspect(db.engine).get_columns("staff_users")}
+        assert "staff_sessions" not in inspect(db.engine).get_table_names()
+        db.session.commit()
+        upgrade()
+        tables = inspect(db.engine).get_table_names()
+        assert {"staff_sessions", "staff_login_throttle", "staff_audit"} <= set(tables)
+        assert db.session.execute(text("SELECT username FROM staff_users")).scalar_one() == "u"
+        db.session.commit()

@@ -10,7 +10,7 @@ from tests.conftest import make_app
 
 # Generous limits so functional tests are not throttled; the abuse tests set their own.
 OPEN_LIMITS = {"TIPS_SUBMIT_LIMIT": "10000 per minute", "STAFF_LOGIN_LIMIT": "10000 per minute"}
-TABLES = ("tip_events", "tip_photos", "tips", "staff_users")  # children first
+TABLES = ("tip_events", "tip_photos", "tips", "staff_sessions", "staff_audit", "staff_login_throttle", "staff_users")  # children first
 
 
 @pytest.fixture(scope="module")
