@@ -67,7 +67,13 @@ class Config:
     SOURCE_CODE_URL = _env("SOURCE_CODE_URL", "")
 
     WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 3600 * 4)
-    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    # Request bodies: at most MAX_CONTENT_LENGTH (1 MB) for any post, except the tip form's
+    # multipart posts, which may carry TIPS_MAX_PHOTOS x TIPS_MAX_PHOTO_BYTES + 1 MB of photos.
+    # A body read whole into memory (urlencoded, anything not multipart) never exceeds
+    # MAX_FORM_MEMORY_SIZE, nor does one text field of a multipart post; at most MAX_FORM_PARTS parts.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 64 * 1024)
+    MAX_FORM_PARTS = _env_int("MAX_FORM_PARTS", 100)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"

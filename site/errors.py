@@ -45,10 +45,10 @@ def register_error_handlers(app: Flask) -> None:
             429: _("You have sent too many requests in a short time. Please wait a moment and try again."),
             500: _("The error has been logged. Please try again later."),
         }
-        # A description given where the error was raised by this site (already in the visitor's
-        # language) says more than the general message; the English defaults of Werkzeug,
-        # Flask-WTF and Flask-Limiter never reach the page.
-        given = exc.description if exc.description != type(exc).description and code != 429 else None
+        # A description given to abort() by this site (in the visitor's language) says more than
+        # the general message; the English defaults of Werkzeug, Flask-WTF and Flask-Limiter
+        # never reach the page. 404 and 429 always get the general message.
+        given = exc.description if exc.description != type(exc).description and code not in (404, 429) else None
         if isinstance(exc, CSRFError):
             given = _("This form has expired. Go back, reload the page and send it again.")
         return (

@@ -8,10 +8,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
@@ -94,11 +94,34 @@ def apply_framing_policy(response: Response, embeddable: bool) -> Response:
     return response
 
 
+# Endpoints whose multipart posts may carry files: endpoint -> bytes allowed (a function of config).
+UPLOAD_LIMITS: dict[str, Callable[[], int]] = {}
+
+
+def limit_request_body() -> None:
+    """Cap what a request may make the app read, before anything reads it (CSRF included).
+
+    Uploads are multipart and streamed to temporary files; every other body (urlencoded above
+    all) is read whole into memory, so it may not exceed MAX_FORM_MEMORY_SIZE.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    cfg = current_app.config
+    multipart = request.mimetype == "multipart/form-data"
+    upload = UPLOAD_LIMITS.get(request.endpoint or "")
+    if multipart and upload is not None:
+        request.max_content_length = upload()
+    elif not multipart:
+        request.max_content_length = min(int(cfg["MAX_CONTENT_LENGTH"]), int(cfg["MAX_FORM_MEMORY_SIZE"]))
+
+
 def init_app(app: Flask) -> None:
     if app.extensions.get("cleanair.security"):
         return
     app.extensions["cleanair.security"] = True
     hosts = tile_hosts(app.config)
+    # First of all before-request hooks: nothing may read an oversized body before it is refused.
+    app.before_request_funcs.setdefault(None, []).insert(0, limit_request_body)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -38,7 +38,9 @@ def _filters() -> tuple[dict[str, Any], list[str]]:
     if raw["target"]:
         out["target"] = raw["target"] if p.target(raw["target"]) or _known("target", raw["target"]) else None
     if raw["task"]:
-        out["task"] = int(raw["task"]) if raw["task"].isdigit() else None
+        # A task number: digits only, and small enough for the database's integer column.
+        digits = raw["task"].isascii() and raw["task"].isdigit() and len(raw["task"]) <= 6
+        out["task"] = int(raw["task"]) if digits else None
     if raw["department"]:
         out["department"] = raw["department"] if p.department(raw["department"]) or _known("department", raw["department"]) else None
     if raw["district"]:

@@ -70,7 +70,7 @@ def as_of_banner(as_of: date | None) -> dict[str, Any] | None:
     if as_of is None:
         return None
     st = store.state()
-    args = {k: v for k, v in request.args.items() if k != "as_of"}
+    args = links.kept_args("as_of", *(request.view_args or {}))
     return {
         "date": as_of,
         "baseline_on": st.baseline_on,

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 
 from ..domain import plan_records as pr
 from ..history import views as hv
-from ..links import current_url
+from ..links import current_url, kept_args
 from ..services import plan, site_data, today
 from ..twins import render_twin, twin_links, twin_route
 from . import bp
@@ -57,8 +57,7 @@ def measure(number: int, fmt: str):
 def tasks(fmt: str):
     if fmt == "html" and any(v == "" for v in request.args.values()):
         # The filter form submits every field; drop the empty ones so shared links stay short.
-        kept = {k: v for k, v in request.args.items() if v != ""}
-        return redirect(url_for("plan.tasks", fmt=fmt, **kept), code=302)
+        return redirect(url_for("plan.tasks", fmt=fmt, **kept_args("fmt")), code=302)
     p = plan()
     filters, errors = pr.TaskFilters.from_args(request.args)
     selected = pr.filter_tasks(p, filters)

@@ -37,12 +37,6 @@ def request_limit() -> int:
     return int(cfg["TIPS_MAX_PHOTOS"]) * int(cfg["TIPS_MAX_PHOTO_BYTES"]) + 1024 * 1024
 
 
-def limit_tip_request_size() -> None:
-    """Runs before CSRF checking reads the body, so an oversized post is refused unread."""
-    if request.endpoint in ("report.form", "report.claim") and request.method == "POST":
-        request.max_content_length = request_limit()
-
-
 def _page(name: str):
     page = site_data().pages.get((name, "en" if current_locale() == "en" else "zh"))
     if page is None:
@@ -69,6 +63,7 @@ def _setup_choices(form: ReportForm) -> None:
 
 
 def _render_form(form: ReportForm, status: int = 200, errors: list[str] | None = None, duplicates=None, pending: int = 0):
+    form.clip_to_limits()
     return (
         render_template(
             "report/form.html",
@@ -108,7 +103,7 @@ IMAGE_ERRORS = {
 def form():
     form = ReportForm()
     _setup_choices(form)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form.submission_key.data = secrets.token_urlsafe(24)
         form.occurred_at.data = service.typed_now()
         if request.args.get("category") in {c.slug for c in service.categories()}:

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -16,6 +25,7 @@ from ..domain.tips import codes
 from ..domain.tips import states as st
 from ..domain.tips.categories import suggested_bodies
 from ..extensions import db
+from ..links import kept_args, safe_next
 from ..ratelimits import limited_post
 from ..report import service
 from ..report.models import Tip
@@ -34,9 +44,10 @@ PAGE_SIZE = 50
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/staff") and not target.startswith("//") and not urlsplit(target).netloc:
-        return request.script_root + target  # keeps the /en prefix of the page that asked to log in
-    return url_for("staff.queue")
+    """A staff page to return to after signing in (never another site, never a CR/LF)."""
+    path = safe_next(target, "", prefix="/staff")
+    # request.script_root keeps the /en prefix of the page that asked to sign in.
+    return request.script_root + path if path else url_for("staff.queue")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -187,7 +198,7 @@ def queue():
         masked={t.id: service.masked_contact(t) for t in tips[:PAGE_SIZE]},
         codes=codes,
         staff=current_staff(),
-        pager_args={k: v for k, v in request.args.items() if k != "page" and v},
+        pager_args=kept_args("page"),
     )
 
 
