@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import MultiFernet
 from flask import current_app
-from sqlalchemy import func, insert, literal, or_, select
+from sqlalchemy import func, insert, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -24,7 +24,7 @@ from ..domain.tips import codes, geo
 from ..domain.tips import states as st
 from ..domain.tips.categories import Category, suggested_bodies
 from ..domain.tips.images import CleanImage
-from ..domain.tips.stats import TipFacts, tip_stats
+from ..domain.tips.stats import month_starts, stats_from_counts
 from ..extensions import db
 from ..services import plan
 from . import secrets_
@@ -49,6 +49,10 @@ class TipsRuntime:
     boundaries: dict | None = None
     boundaries_path: Path | None = None
     category_index: dict[str, Category] = field(default_factory=dict)
+    # (register version, public statistics) of this process (see stats()), and the tips per
+    # month of the months already over ((first tip, current month's start), counts).
+    stats_cache: tuple[int, dict] | None = None
+    closed_months: tuple[tuple[datetime, datetime], dict[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.category_index = {c.slug: c for c in self.categories}
@@ -264,6 +268,7 @@ def _log(tip: Tip, actor: str, action: str, old: str | None, new: str | None, no
 def _first_action(tip: Tip) -> None:
     if tip.first_action_at is None:
         tip.first_action_at = now()
+        tip.first_action_wait = int((tip.first_action_at - tip.submitted_at).total_seconds())
 
 
 def change_status(tip: Tip, actor: str, new: str, reason: str | None = None, note: str = "") -> None:
@@ -363,22 +368,87 @@ def masked_contact(tip: Tip) -> tuple[str, str]:
 # --- statistics, export, retention -----------------------------------------------------------
 
 
+def register_version() -> int:
+    """Changes whenever the tip register does: every change to a tip (a new tip, a status,
+    routing, a merge, a purge) writes an event to the append-only audit log, whose ids only grow."""
+    return db.session.scalar(select(func.max(TipEvent.id))) or 0
+
+
 def stats() -> dict:
-    cols = (Tip.category, Tip.district, Tip.routed_to, Tip.submitted_at, Tip.status, Tip.first_action_at)
-    rows = db.session.execute(select(*cols).where(Tip.status.in_(st.PUBLIC_STATES))).all()
-    facts = [
-        TipFacts(
-            category=r.category,
-            district=r.district,
-            bodies=(r.routed_to,) if r.routed_to else lead_bodies(r.category),
-            submitted_at=clock.to_local(r.submitted_at),  # months are Suzhou calendar months
-            status=r.status,
-            first_action_at=r.first_action_at,
-            decided=r.status in (st.VERIFIED, st.NOT_VERIFIED),
-        )
-        for r in rows
-    ]
-    return tip_stats(facts)
+    """The public statistics, grouped in the database and computed once per register version
+    in each process (a page anyone can request again and again costs a look-up of that version)."""
+    rt = runtime()
+    version = register_version()
+    cached = rt.stats_cache
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    data = _grouped_stats()
+    rt.stats_cache = (version, data)
+    return data
+
+
+def forget_cached_stats() -> None:
+    """After tips were removed or changed behind the site's back (tests clearing tables)."""
+    rt = runtime()
+    rt.stats_cache = rt.closed_months = None
+
+
+def _public(q):
+    # Every state is public today; should one be hidden, the counts follow (more slowly).
+    return q if st.PUBLIC_STATES == frozenset(st.STATES) else q.where(Tip.status.in_(st.PUBLIC_STATES))
+
+
+def _month_counts(starts: list[tuple[str, datetime]]) -> dict[str, int]:
+    """Tips received between consecutive month starts: ranges of the submitted_at index."""
+    ranges = [_public(select(literal(label), func.count()).where(Tip.submitted_at >= a, Tip.submitted_at < b))
+              for (label, a), (_next, b) in zip(starts, starts[1:])]
+    if not ranges:
+        return {}
+    return {label: n for label, n in db.session.execute(union_all(*ranges) if len(ranges) > 1 else ranges[0])}
+
+
+def _months(total: int) -> dict[str, int]:
+    """Tips per Suzhou calendar month. Months before the current one only change if a tip is
+    removed or back-dated, which the site never does: they are kept per process and only the
+    current month is counted; should the months not add up to `total`, all are counted again."""
+    first = db.session.scalar(_public(select(func.min(Tip.submitted_at))))  # min() alone: one index step
+    if first is None:
+        return {}
+    last = db.session.scalar(_public(select(func.max(Tip.submitted_at))))
+    zone = clock.site_zone()
+    starts = month_starts(first, max(last, now()), zone)
+    current = month_starts(now(), now(), zone)[0][1]
+    rt = runtime()
+    closed = rt.closed_months
+    if closed is None or closed[0] != (first, current):
+        closed = ((first, current), _month_counts([s for s in starts if s[1] <= current]))
+        rt.closed_months = closed
+    months = {**closed[1], **_month_counts([s for s in starts if s[1] >= current])}
+    if sum(months.values()) != total:
+        rt.closed_months = None
+        months = _month_counts(starts)
+    return {label: n for label, n in months.items() if n}
+
+
+def _grouped_stats() -> dict:
+    """Narrow queries, each answered from an index alone: (routed_to, category), (status,
+    district), tips per Suzhou calendar month (counted between the instants months begin), and
+    the count and median of the waits until a first staff action."""
+    route_category = db.session.execute(_public(
+        select(Tip.routed_to, Tip.category, func.count()).group_by(Tip.routed_to, Tip.category))).all()
+    status_district = db.session.execute(_public(
+        select(Tip.status, Tip.district, func.count()).group_by(Tip.status, Tip.district))).all()
+    total = sum(n for _status, _district, n in status_district)
+    months = _months(total)
+    wait = Tip.first_action_wait
+    counted = db.session.scalar(_public(select(func.count(wait)).where(wait.is_not(None)))) or 0
+    median = None
+    if counted:
+        middle = db.session.scalars(_public(select(wait).where(wait.is_not(None))).order_by(wait)
+                                    .limit(2 - counted % 2).offset((counted - 1) // 2)).all()
+        median = sum(middle) / len(middle)
+    leads = {c.slug: lead_bodies(c.slug) for c in categories(active_only=False)}
+    return stats_from_counts(route_category, status_district, months, leads, counted, median)
 
 
 def tip_counts_by_district() -> dict[str, int]:

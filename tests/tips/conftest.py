@@ -30,6 +30,10 @@ def tips_app(_module_tips_app):
             # Plain SQL: test clean-up only; the ORM guard keeps the audit log append-only in the app.
             db.session.execute(text(f"DELETE FROM {table}"))
         db.session.commit()
+        # The audit log's ids start again after the clean-up: forget statistics cached by them.
+        from cleanair.report.service import forget_cached_stats
+
+        forget_cached_stats()
     shutil.rmtree(Path(app.config["TIPS_PHOTO_DIR"]), ignore_errors=True)
     Path(app.config["TIPS_PHOTO_DIR"]).mkdir(parents=True)
     limiter.reset()

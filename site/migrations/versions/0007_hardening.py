@@ -1,4 +1,4 @@
-"""hardening: server-side staff sessions, login throttling per account and address, staff audit log
+"""hardening: server-side staff sessions, login throttling per account and address, staff audit log, indexes of the tip statistics
 
 Revision ID: 0007_hardening
 Revises: 0006_utc_instants
@@ -12,9 +12,16 @@ name and client address with growing waits (`staff_login_throttle`) instead of t
 so `staff_users.failed_logins` and `locked_until` go. Logins, logouts and exports are recorded
 in `staff_audit` (append-only in the application). Every instant is UTC (docs/time.md).
 
-Downgrade drops the new tables (their contents are lost: sessions simply end) and restores the
-two lock columns, empty.
+The public tip statistics are grouped in the database (they read every tip in Python before):
+`tips.first_action_wait` (seconds from submission to the first staff action, filled here from
+the stored instants) gets an index for the median, and two covering indexes, (routed_to,
+category) and (status, district), replace the single-column ones on routed_to and status.
+
+Downgrade drops the new tables (their contents are lost: sessions simply end), the new column
+and indexes (the single-column ones come back), and restores the two lock columns, empty.
 """
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -61,8 +68,36 @@ def upgrade():
         batch.drop_column("failed_logins")
         batch.drop_column("locked_until")
 
+    op.add_column("tips", sa.Column("first_action_wait", sa.Integer(), nullable=True))
+    tips = sa.table("tips", sa.column("id", sa.Integer()), sa.column("submitted_at", sa.DateTime()),
+                    sa.column("first_action_at", sa.DateTime()), sa.column("first_action_wait", sa.Integer()))
+    conn = op.get_bind()
+    rows = conn.execute(sa.select(tips.c.id, tips.c.submitted_at, tips.c.first_action_at)
+                        .where(tips.c.first_action_at.is_not(None))).all()
+    waits = [{"i": r.id, "w": int((_instant(r.first_action_at) - _instant(r.submitted_at)).total_seconds())} for r in rows]
+    for start in range(0, len(waits), 1000):
+        conn.execute(tips.update().where(tips.c.id == sa.bindparam("i")).values(first_action_wait=sa.bindparam("w")),
+                     waits[start:start + 1000])
+    op.create_index("ix_tips_first_action_wait", "tips", ["first_action_wait"])
+    op.create_index("ix_tips_routed_category", "tips", ["routed_to", "category"])
+    op.create_index("ix_tips_status_district", "tips", ["status", "district"])
+    op.drop_index("ix_tips_routed_to", table_name="tips")
+    op.drop_index("ix_tips_status", table_name="tips")
+
+
+def _instant(value):
+    """A stored UTC instant as a datetime (SQLite hands back text when read without the model)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
 
 def downgrade():
+    op.create_index("ix_tips_status", "tips", ["status"])
+    op.create_index("ix_tips_routed_to", "tips", ["routed_to"])
+    op.drop_index("ix_tips_status_district", table_name="tips")
+    op.drop_index("ix_tips_routed_category", table_name="tips")
+    op.drop_index("ix_tips_first_action_wait", table_name="tips")
+    with op.batch_alter_table("tips") as batch:
+        batch.drop_column("first_action_wait")
     with op.batch_alter_table("staff_users") as batch:
         batch.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
