@@ -131,6 +131,9 @@ class Config:
     # ends them at once; one unused for STAFF_IDLE_MINUTES ends, and any after STAFF_SESSION_HOURS.
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
     STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 8)
+    # Two-person rule for rewards: the payment (reward_approved -> reward_paid) is confirmed by a
+    # staff member other than the one who approved the reward. 0 switches it off.
+    TIPS_REWARD_TWO_PERSON = _env("TIPS_REWARD_TWO_PERSON", "1") == "1"
     # `flask tips purge` removes personal data and photos of tips closed longer ago than this.
     TIPS_RETENTION_DAYS = _env_int("TIPS_RETENTION_DAYS", 365)
     # SQLite: wait this long for a write lock instead of failing at once (seconds).

@@ -94,6 +94,16 @@ def apply_framing_policy(response: Response, embeddable: bool) -> Response:
     return response
 
 
+# Headers every response carries; static files are answered by WhiteNoise before Flask's hooks.
+BASELINE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+def static_headers(headers, path: str, url: str) -> None:
+    """WhiteNoise's add_headers_function: the baseline headers on static files too."""
+    for name, value in BASELINE_HEADERS.items():
+        headers[name] = value
+
+
 # Endpoints whose multipart posts may carry files: endpoint -> bytes allowed (a function of config).
 UPLOAD_LIMITS: dict[str, Callable[[], int]] = {}
 
@@ -129,8 +139,8 @@ def init_app(app: Flask) -> None:
             response.headers["Content-Security-Policy"] = content_security_policy(
                 hosts, g.get("csp_script_hashes", ()), g.get("csp_inline_styles", False)
             )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        for name, value in BASELINE_HEADERS.items():
+            response.headers.setdefault(name, value)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -283,8 +283,16 @@ def change_status(tip: Tip, actor: str, new: str, reason: str | None = None, not
     db.session.commit()
 
 
+def reward_approved_by(tip: Tip) -> str | None:
+    """Who set the reward to approved most recently (from the tip's audit log)."""
+    approvals = [e for e in tip.events if e.action == "reward" and e.to_value == st.REWARD_APPROVED]
+    return approvals[-1].actor if approvals else None
+
+
 def change_reward(tip: Tip, actor: str, new: str, note: str = "") -> None:
-    st.check_reward_transition(tip.status, tip.reward_status, new, tip.identity, tip.cluster_id is None)
+    st.check_reward_transition(tip.status, tip.reward_status, new, tip.identity, tip.cluster_id is None, actor=actor,
+                               approved_by=reward_approved_by(tip),
+                               two_person=bool(current_app.config.get("TIPS_REWARD_TWO_PERSON", True)))
     if new == st.REWARD_PENDING and not tip.not_staff:
         raise st.TransitionError("the tipster did not declare that they are not agency staff or a relative")
     old = tip.reward_status

@@ -262,6 +262,10 @@ def action(tip_id: int):
             service.merge(tip, other, staff.username, note)
         else:
             abort(400)
+    except st.TwoPersonRuleError:
+        db.session.rollback()
+        flash(_("You approved this reward, so another staff member must confirm the payment."), "error")
+        return redirect(url_for("staff.detail", tip_id=tip.id), 303)
     except st.TransitionError as exc:
         db.session.rollback()
         flash(str(exc), "error")

@@ -45,6 +45,10 @@ class TransitionError(ValueError):
     """A state change the vocabulary does not allow (the message says which and why)."""
 
 
+class TwoPersonRuleError(TransitionError):
+    """A reward paid by the same person who approved it (the two-person rule)."""
+
+
 def check_transition(current: str, new: str, reason: str | None = None) -> None:
     if new not in STATES:
         raise TransitionError(f"unknown state {new!r}")
@@ -56,8 +60,12 @@ def check_transition(current: str, new: str, reason: str | None = None) -> None:
         raise TransitionError("a reason is only given with a rejection")
 
 
-def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool) -> None:
-    """Rewards start only for verified, real-name tips that are first in their cluster."""
+def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool, *,
+                            actor: str | None = None, approved_by: str | None = None,
+                            two_person: bool = True) -> None:
+    """Rewards start only for verified, real-name tips that are first in their cluster; with the
+    two-person rule (on unless switched off), the payment is confirmed by someone other than the
+    staff member who approved the reward, so nobody takes a tip from received to paid alone."""
     if new not in REWARD_STATES:
         raise TransitionError(f"unknown reward state {new!r}")
     if new not in REWARD_TRANSITIONS.get(reward, ()):
@@ -69,6 +77,8 @@ def check_reward_transition(status: str, reward: str | None, new: str, identity:
             raise TransitionError("anonymous tips are not eligible for a reward until the tipster comes forward")
         if not is_primary:
             raise TransitionError("only the first reporter in a cluster can receive the reward")
+    if new == REWARD_PAID and two_person and (approved_by is None or approved_by == actor):
+        raise TwoPersonRuleError("the payment must be confirmed by a staff member other than the one who approved the reward")
 
 
 def allowed_next(current: str) -> tuple[str, ...]:
