@@ -56,7 +56,13 @@ class PageCache:
         self.lock = threading.Lock()
         self.max_entries = max_entries
         self.providers: list[Callable[[], str]] = []
+        # endpoint -> versions its pages also depend on (asked on every request: cheap look-ups)
+        self.endpoint_providers: dict[str, list[Callable[[], str]]] = {}
         self._version: tuple[float, str] = (0.0, "")
+
+    def depends(self, endpoint: str, provider: Callable[[], str]) -> None:
+        """Pages of `endpoint` also change with this version (e.g. tip counts on the progress map)."""
+        self.endpoint_providers.setdefault(endpoint, []).append(provider)
 
     def version(self) -> str:
         at, value = self._version
@@ -91,8 +97,9 @@ def _key(cache: PageCache) -> PageKey | None:
         return None
     if current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies:
         return None
+    version = "|".join([cache.version(), *(p() for p in cache.endpoint_providers.get(request.endpoint or "", ()))])
     return PageKey(request.scheme, request.host, request.environ.get(ENV_LOCALE), request.full_path,
-                   request.cookies.get(TEXT_SIZE_COOKIE) == "large", _encoding(), cache.version())
+                   request.cookies.get(TEXT_SIZE_COOKIE) == "large", _encoding(), version)
 
 
 def cache_of(app: Flask) -> PageCache:

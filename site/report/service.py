@@ -460,11 +460,9 @@ def _grouped_stats() -> dict:
 
 
 def tip_counts_by_district() -> dict[str, int]:
-    """Tips per district slug (publicly visible states only, counts only) for the maps layer."""
-    rows = db.session.execute(
-        select(Tip.district, func.count()).where(Tip.status.in_(st.PUBLIC_STATES), Tip.district.is_not(None)).group_by(Tip.district)
-    ).all()
-    return {district: count for district, count in rows}
+    """Tips per district slug (publicly visible states only, counts only) for the maps layer:
+    the public statistics' figures, computed once per register version."""
+    return {district: n for district, n in stats()["by_district"].items() if district}
 
 
 EXPORT_FIELDS = (
