@@ -93,3 +93,16 @@ def test_posts_refused_before_the_form_is_read_count_too(tmp_path):
     assert client.post("/report", data=valid_form(csrf_token=token)).status_code == 429
     assert [client.post("/staff/login", data={"username": "a", "password": "b"}).status_code for _ in range(3)] == [400, 400, 429]
     assert [client.post("/report/2345-6789-ABCD/claim", data={}).status_code for _ in range(2)] == [400, 429]
+
+
+def test_every_post_route_still_checks_csrf(tmp_path):
+    """The limited views check the token themselves (after counting): none may be left unchecked."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TIPS_SUBMIT_LIMIT="1000 per minute", STAFF_LOGIN_LIMIT="1000 per minute",
+                   TIPS_CLAIM_LIMIT="1000 per hour")
+    client = app.test_client()
+    posts = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ())]
+    assert len(posts) >= 7
+    for rule in posts:
+        url = re.sub(r"<[^>]+>", "1", rule.rule).replace("/report/1/", "/report/2345-6789-ABCD/")
+        resp = client.post(url, data={"username": "a", "password": "b", "kind": "note", "note": "x"})
+        assert resp.status_code == 400, (rule.rule, resp.status_code)
