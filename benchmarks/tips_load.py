@@ -201,8 +201,9 @@ def redis_server(url: str | None):
 
 
 @contextlib.contextmanager
-def production_site(database_url: str, redis_url: str, folder: Path, workers: int):
-    """gunicorn -c gunicorn.conf.py with CLEANAIR_ENV=production; yields (base URL, master pid)."""
+def production_site(database_url: str, redis_url: str, folder: Path, workers: int, **settings: str):
+    """gunicorn -c gunicorn.conf.py with CLEANAIR_ENV=production; yields (base URL, master pid).
+    `settings` override the environment (the tip limit is raised by default: one client address)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RATELIMIT_", "TRUSTED_", "WEB_CONCURRENCY"))}
     env.update(CLEANAIR_ENV="production", DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32),
@@ -210,6 +211,7 @@ def production_site(database_url: str, redis_url: str, folder: Path, workers: in
                STATIC_BUILD_DIR=str(folder / "static"), SITE_BASE_URL=f"http://127.0.0.1:{port}",
                RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=f"load-{uuid.uuid4().hex[:8]}",
                TIPS_SUBMIT_LIMIT="1000000 per minute", GUNICORN_ACCESSLOG="/dev/null")
+    env.update(settings)
     subprocess.check_call([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", str(workers), "-b",
