@@ -109,7 +109,7 @@ def test_a_cut_file_among_good_ones_is_refused_alone(air_app, tmp_path):
     good = tmp_path / "aqistudy_suzhou_2021.csv"
     good.write_text(AQISTUDY, encoding="utf-8")
     cut = tmp_path / "china_sites_20210105.csv"
-    cut.write_text(_cut_mid_line(WIDE), encoding="utf-8")
+    cut.write_text(_cut_at_a_comma(WIDE), encoding="utf-8")  # read alone before, it imported silently
     result, written = _run(air_app, good, cut)
     assert result.exit_code == 1
     assert "aqistudy_suzhou_2021.csv [aqistudy]: read 10, imported 10" in result.output

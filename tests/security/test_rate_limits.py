@@ -45,16 +45,18 @@ def test_gunicorn_with_several_workers_refuses_memory_storage_and_says_why(tmp_p
     assert "refusing to start" in proc.stderr and "3 workers" in proc.stderr and "redis://" in proc.stderr
 
 
-def _post_tip(base: str, i: int) -> int:
-    """One tip from a browser-like client: load the form (session + CSRF token), post it."""
-    page = requests.get(base + "/report", headers={"Connection": "close"}, timeout=30)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+def _post_tip(base: str, i: int, client: str = "198.51.100.1", token: bool = True) -> int:
+    """One tip from a browser-like client (its address given to the proxy-aware app): load the
+    form (session + CSRF token), post it (without the token when `token` is False)."""
+    headers = {"Connection": "close", "X-Forwarded-For": client}
+    page = requests.get(base + "/report", headers=headers, timeout=30)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
     # The session cookie is Secure in production; this test speaks plain HTTP to 127.0.0.1.
-    cookie = f"session={page.cookies['session']}"
-    data = valid_form(address=f"Limit street {i}", confirm_duplicates="1", csrf_token=token,
-                      submission_key=secrets.token_urlsafe(16))
+    headers["Cookie"] = f"session={page.cookies['session']}"
+    data = valid_form(address=f"Limit street {i}", confirm_duplicates="1", submission_key=secrets.token_urlsafe(16),
+                      csrf_token=csrf if token else None)
     resp = requests.post(base + "/report", data=data, files={"photos": ("", b"", "application/octet-stream")},
-                         headers={"Cookie": cookie, "Connection": "close"}, allow_redirects=False, timeout=30)
+                         headers=headers, allow_redirects=False, timeout=30)
     return resp.status_code
 
 
@@ -63,13 +65,17 @@ def test_three_workers_share_five_tips_a_minute_through_redis(tmp_path, redis_pr
     url, prefix = redis_prefix
     port = free_port()
     env = production_env(tmp_path, port, RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix,
-                         TIPS_SUBMIT_LIMIT="5 per minute; 30 per day")
+                         TIPS_SUBMIT_LIMIT="5 per minute; 30 per day", TRUSTED_PROXIES="1")
+    base = f"http://127.0.0.1:{port}"
     with gunicorn(env, port, 3):
         # A new connection per request, so the workers take turns.
-        statuses = [_post_tip(f"http://127.0.0.1:{port}", i) for i in range(12)]
-    assert statuses.count(303) == 5, statuses
+        statuses = [_post_tip(base, i) for i in range(12)]
+        # Another client: three posts refused for their missing token count as well.
+        refused = [_post_tip(base, 100 + i, client="198.51.100.2", token=False) for i in range(3)]
+        after = [_post_tip(base, 200 + i, client="198.51.100.2") for i in range(4)]
+    assert statuses.count(303) == 5 and statuses[:5] == [303] * 5, statuses
     assert statuses.count(429) == 7, statuses
-    assert statuses[:5] == [303] * 5
+    assert refused == [400] * 3 and after == [303, 303, 429, 429], (refused, after)
 
 
 def test_a_redis_outage_limits_per_process_instead_of_failing(tmp_path):
