@@ -23,6 +23,9 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints, static files."""
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     from .converters import IdConverter
+    from .security import Request
+
+    app.request_class = Request
 
     app.url_map.converters["id"] = IdConverter
     app.config.from_object(Config)

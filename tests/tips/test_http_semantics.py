@@ -66,3 +66,20 @@ def test_signing_in_never_redirects_off_the_desk_or_splits_the_header(tips_app, 
     make_staff(tips_app)
     resp = tclient.post("/staff/login?next=/staff/%0d%0aX-Injected:%201", data={"username": "reviewer1", "password": "correct horse battery"})
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/staff/") and "X-Injected" not in resp.headers
+
+
+def test_a_nul_character_never_reaches_the_database(tips_app, tclient):
+    """PostgreSQL refuses NUL in text: in a form it is dropped, in a URL the answer is 400."""
+    from cleanair.extensions import db
+    from cleanair.report.models import Tip
+    from sqlalchemy import select
+
+    resp = tclient.post("/report", data=valid_form(description="Dust\x00 over the road", address="Gan\x00jiang Road"))
+    assert resp.status_code == 303
+    with tips_app.app_context():
+        tip = db.session.scalars(select(Tip)).one()
+        assert (tip.description, tip.address) == ("Dust over the road", "Ganjiang Road")
+    make_staff(tips_app, "admin1", "admin")
+    login(tclient, "admin1")
+    for url in ("/staff/?category=%00", "/staff/?status=open%00", "/data/releases/%00", "/report/%00", "/targets/a%00b"):
+        assert tclient.get(url).status_code == 400, url
