@@ -71,9 +71,11 @@ class Config:
     # multipart posts, which may carry TIPS_MAX_PHOTOS x TIPS_MAX_PHOTO_BYTES + 1 MB of photos.
     # A body read whole into memory (urlencoded, anything not multipart) never exceeds
     # MAX_FORM_MEMORY_SIZE, nor does one text field of a multipart post; at most MAX_FORM_PARTS parts.
+    # (Werkzeug also applies MAX_FORM_MEMORY_SIZE to each 64 KB chunk it buffers of a file part,
+    # so it must stay well above 64 KB or photos are refused.)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
-    MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 64 * 1024)
-    MAX_FORM_PARTS = _env_int("MAX_FORM_PARTS", 100)
+    MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 256 * 1024)
+    MAX_FORM_PARTS = _env_int("MAX_FORM_PARTS", 50)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"

@@ -35,7 +35,7 @@ def test_every_urlencoded_post_is_capped_at_the_form_memory_size(sized_app):
 
 def test_a_multipart_text_field_is_capped_too(sized_app):
     client = sized_app.test_client()
-    big = "y" * 100_000  # over MAX_FORM_MEMORY_SIZE (64 KB); Flask's default allowed 500 KB
+    big = "y" * 300_000  # over MAX_FORM_MEMORY_SIZE (256 KB); Flask's default allowed 500 KB
     resp = client.post("/report", data={**valid_form(description=big), "photos": [(io.BytesIO(b""), "")]},
                        content_type="multipart/form-data")
     assert resp.status_code == 413 and "yyyyyyyyyy" not in resp.get_data(as_text=True)
@@ -59,3 +59,18 @@ def test_other_posts_are_limited_to_one_megabyte(sized_app):
     resp = client.post("/staff/login", data={"username": "a", "password": "b", "f": (blob, "f.bin")},
                        content_type="multipart/form-data")
     assert resp.status_code == 413
+
+
+def test_photos_of_a_few_megabytes_still_fit(sized_app):
+    """The caps on text must not refuse a phone's photo (Werkzeug checks each buffered chunk of a
+    file against MAX_FORM_MEMORY_SIZE too)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.effect_noise((1600, 1200), 60).convert("RGB").save(buf, "JPEG", quality=95)
+    photo = buf.getvalue()
+    assert len(photo) > 1_000_000
+    client = sized_app.test_client()
+    resp = client.post("/report", data={**valid_form(), "photos": [(io.BytesIO(photo), f"phone{i}.jpg", "image/jpeg") for i in range(2)]},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 303
