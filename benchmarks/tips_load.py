@@ -233,9 +233,10 @@ def production_site(database_url: str, redis_url: str, folder: Path, workers: in
             proc.wait(timeout=30)
 
 
-def run(tips: int, clients: int, workers: int, kills: int, database_url: str, redis_url: str, folder: Path) -> dict:
+def run(tips: int, clients: int, workers: int, kills: int, database_url: str, redis_url: str, folder: Path,
+        **settings: str) -> dict:
     outcome = Outcome()
-    with production_site(database_url, redis_url, folder, workers) as (base, master):
+    with production_site(database_url, redis_url, folder, workers, **settings) as (base, master):
         start = time.perf_counter()
         killer = ThreadPoolExecutor(max_workers=1).submit(kill_while_running, master, outcome, tips, kills)
         submit_all(base, tips, clients, outcome)

@@ -136,8 +136,9 @@ def test_workers_killed_mid_run_lose_nothing_and_duplicate_nothing(tmp_path, red
 
     from tests.conftest import _database_url
 
-    url, _prefix = redis_prefix
-    result = run(240, 12, 3, 2, _database_url(tmp_path), url, tmp_path)  # SQLite, or PostgreSQL in CI's second run
+    url, prefix = redis_prefix
+    # SQLite, or PostgreSQL in CI's second run; the Redis keys under this test's own prefix.
+    result = run(240, 12, 3, 2, _database_url(tmp_path), url, tmp_path, RATELIMIT_KEY_PREFIX=prefix)
     assert result["workers_killed"] == 2
     assert result["acknowledged"] == result["stored"] == 240, result
     assert result["lost"] == 0 and result["duplicates"] == 0 and result["receipts_ok"] == 240, result
