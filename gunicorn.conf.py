@@ -17,3 +17,19 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 max_requests = 5000
 max_requests_jitter = 500
+
+
+def on_starting(server):
+    """Refuse to serve production from several workers that each count rate limits on their own."""
+    from cleanair.config import Config
+    from cleanair.deployment import DeploymentError, check_limit_storage, is_production
+
+    app = getattr(server.app, "callable", None)  # the Flask app, when preloaded
+    config = getattr(app, "config", None) or vars(Config)
+    if not is_production(config):
+        return
+    try:
+        check_limit_storage(config.get("RATELIMIT_STORAGE_URI"), server.cfg.workers)
+    except DeploymentError as exc:
+        server.log.error("refusing to start: %s", exc)
+        raise SystemExit(1) from None

@@ -63,12 +63,24 @@ class Config:
     PSB_RECORD = _env("PSB_RECORD")  # 公安备案号
     PSB_RECORD_CODE = _env("PSB_RECORD_CODE")  # digits used in the 公安备案 link
 
-    # Shown in the footer and the JSON so re-users can cite the site.
+    # The site's public origin (https://host): every absolute link, feed id, citation and embed
+    # snippet is built from it, never from a request's Host header. Required in production.
     SITE_BASE_URL = _env("SITE_BASE_URL", "")
+    # Host names the site answers to (comma-separated); others get 400. Production defaults to
+    # the host of SITE_BASE_URL; unset in development (any host).
+    TRUSTED_HOSTS = _env("TRUSTED_HOSTS")
     SOURCE_CODE_URL = _env("SOURCE_CODE_URL", "")
 
     WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 3600 * 4)
-    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    # Request bodies: at most MAX_CONTENT_LENGTH (1 MB) for any post, except the tip form's
+    # multipart posts, which may carry TIPS_MAX_PHOTOS x TIPS_MAX_PHOTO_BYTES + 1 MB of photos.
+    # A body read whole into memory (urlencoded, anything not multipart) never exceeds
+    # MAX_FORM_MEMORY_SIZE, nor does one text field of a multipart post; at most MAX_FORM_PARTS parts.
+    # (Werkzeug also applies MAX_FORM_MEMORY_SIZE to each 64 KB chunk it buffers of a file part,
+    # so it must stay well above 64 KB or photos are refused.)
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 256 * 1024)
+    MAX_FORM_PARTS = _env_int("MAX_FORM_PARTS", 50)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
@@ -98,14 +110,37 @@ class Config:
     TIPS_PHOTO_DIR = _env("TIPS_PHOTO_DIR")
     TIPS_MAX_PHOTOS = _env_int("TIPS_MAX_PHOTOS", 5)
     TIPS_MAX_PHOTO_BYTES = _env_int("TIPS_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
-    # Flask-Limiter limits ("N per minute; M per day"); storage is in-memory unless a Redis URL is given.
+    # Flask-Limiter limits per client address ("N per minute; M per day"), counted for every post
+    # (refused ones too: a failed CSRF check, a bot, an oversized body).
     TIPS_SUBMIT_LIMIT = _env("TIPS_SUBMIT_LIMIT", "5 per minute; 30 per day")
+    TIPS_CLAIM_LIMIT = _env("TIPS_CLAIM_LIMIT", "5 per hour")
     STAFF_LOGIN_LIMIT = _env("STAFF_LOGIN_LIMIT", "10 per minute; 100 per day")
+    # Where limits are counted. memory:// lives inside one process: fine for `scripts/server`;
+    # production with several workers refuses to start with it (cleanair.deployment) and needs
+    # a shared store, e.g. redis://127.0.0.1:6379/0.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    # Failed staff logins before an account is locked for STAFF_LOCK_MINUTES.
-    STAFF_MAX_FAILED_LOGINS = _env_int("STAFF_MAX_FAILED_LOGINS", 5)
-    STAFF_LOCK_MINUTES = _env_int("STAFF_LOCK_MINUTES", 15)
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "cleanair")
+    # A Redis outage must not take the tip form down: limits are then counted per process
+    # until the store answers again (Flask-Limiter's in-memory fallback), and logged.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # No X-RateLimit-* headers (they would put a Retry-After on every answer); a 429 says when
+    # to come back (cleanair.ratelimits.retry_after).
+    RATELIMIT_HEADERS_ENABLED = False
+    # Failed staff logins are throttled per account name and client address (never a lock that
+    # anyone could set off for an account): the first STAFF_LOGIN_FREE_FAILURES cost nothing,
+    # then each failure makes the next attempt wait, from STAFF_LOGIN_DELAY_SECONDS doubling up
+    # to STAFF_LOGIN_MAX_DELAY_SECONDS. A success, or a day without failures, starts afresh.
+    STAFF_LOGIN_FREE_FAILURES = _env_int("STAFF_LOGIN_FREE_FAILURES", 5)
+    STAFF_LOGIN_DELAY_SECONDS = _env_int("STAFF_LOGIN_DELAY_SECONDS", 30)
+    STAFF_LOGIN_MAX_DELAY_SECONDS = _env_int("STAFF_LOGIN_MAX_DELAY_SECONDS", 900)
+    # Staff sessions live on the server: logout, disabling the account or changing its password
+    # ends them at once; one unused for STAFF_IDLE_MINUTES ends, and any after STAFF_SESSION_HOURS.
+    STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
+    STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 8)
+    # Two-person rule for rewards: the payment (reward_approved -> reward_paid) is confirmed by a
+    # staff member other than the one who approved the reward. 0 switches it off.
+    TIPS_REWARD_TWO_PERSON = _env("TIPS_REWARD_TWO_PERSON", "1") == "1"
     # `flask tips purge` removes personal data and photos of tips closed longer ago than this.
     TIPS_RETENTION_DAYS = _env_int("TIPS_RETENTION_DAYS", 365)
     # SQLite: wait this long for a write lock instead of failing at once (seconds).

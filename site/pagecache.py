@@ -9,6 +9,12 @@ Some of what a page shows changes with the clock, not with the data: whether a h
 alert is in force, whether the newest observation is still fresh, "updated N minutes ago".
 Those are `key_parts`: functions called on every request (cheap, no query) whose answer is part
 of the key, so a cached page is never served once what it shows has changed.
+
+Only the representation is kept: the body and the headers that describe it. Whatever is decided
+per request (HSTS for an HTTPS request, Set-Cookie, rate-limit counters, framing) is added again
+by the after-request hooks on every answer, hit or miss; a response that varies on anything the
+key does not hold is not kept. Scheme and host are in the key too (only a development server
+without SITE_BASE_URL builds links from the request's host; cleanair.links).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Flask, Response, current_app, request
 
@@ -26,8 +33,27 @@ from .templating import TEXT_SIZE_COOKIE
 CACHEABLE_BLUEPRINTS = frozenset({"public", "plan", "air", "maps", "history", "embed", "api"})
 NEVER = frozenset({"public.text_size", "maps.document", "history.release_file", "history.share_image"})
 MAX_ENTRIES = 2048
+# Headers that belong to the stored representation; every other header is decided per request.
+STORED_HEADERS = frozenset({
+    "content-type", "content-encoding", "content-language", "content-disposition", "content-security-policy",
+    "etag", "last-modified", "cache-control", "vary", "access-control-allow-origin", "link", "x-robots-tag",
+})
+# Request headers a kept response may vary on: the key holds the encoding, the text-size cookie,
+# and no request with a session cookie is ever served from the cache.
+KEYED_VARY = frozenset({"accept-encoding", "cookie"})
 # Version providers may query the database; their answer is reused this long (seconds).
 VERSION_TTL = 2.0
+
+
+class PageKey(NamedTuple):
+    scheme: str
+    host: str
+    locale: str | None
+    path: str  # with the query string
+    large_text: bool
+    encoding: str
+    version: str
+    parts: tuple[str, ...] = ()  # answers of the key parts (what changes with the clock)
 
 
 class PageCache:
@@ -38,11 +64,17 @@ class PageCache:
         self.providers: list[Callable[[], str]] = []
         # Called on every cacheable request; must not query the database (see the module doc).
         self.key_parts: list[Callable[[], str]] = []
+        # endpoint -> versions its pages also depend on (asked on every request: cheap look-ups)
+        self.endpoint_providers: dict[str, list[Callable[[], str]]] = {}
         self._version: tuple[float, str] = (0.0, "")
 
     def refresh(self) -> None:
         """Ask the version providers again at the next request (after a write in this process)."""
         self._version = (0.0, "")
+
+    def depends(self, endpoint: str, provider: Callable[[], str]) -> None:
+        """Pages of `endpoint` also change with this version (e.g. tip counts on the progress map)."""
+        self.endpoint_providers.setdefault(endpoint, []).append(provider)
 
     def version(self) -> str:
         at, value = self._version
@@ -72,14 +104,16 @@ def _encoding() -> str:
     return "br" if accepted["br"] else "gzip" if accepted["gzip"] else "identity"
 
 
-def _key(cache: PageCache) -> tuple | None:
+def _key(cache: PageCache) -> PageKey | None:
     if request.method != "GET" or request.blueprint not in CACHEABLE_BLUEPRINTS or request.endpoint in NEVER:
         return None
     if current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies:
         return None
-    version = cache.version()  # first: providers may refresh what the key parts read
-    return (request.environ.get(ENV_LOCALE), request.full_path, request.cookies.get(TEXT_SIZE_COOKIE) == "large",
-            _encoding(), version, tuple(part() for part in cache.key_parts))
+    # The version first: providers may refresh what the key parts read.
+    version = "|".join([cache.version(), *(p() for p in cache.endpoint_providers.get(request.endpoint or "", ()))])
+    return PageKey(request.scheme, request.host, request.environ.get(ENV_LOCALE), request.full_path,
+                   request.cookies.get(TEXT_SIZE_COOKIE) == "large", _encoding(), version,
+                   tuple(part() for part in cache.key_parts))
 
 
 def cache_of(app: Flask) -> PageCache:
@@ -116,7 +150,9 @@ def init_app(app: Flask) -> None:
             or response.direct_passthrough
             or response.is_streamed
             or "Set-Cookie" in response.headers
+            or not {v.lower() for v in response.vary} <= KEYED_VARY
         ):
             return response
-        cache.put(key, (response.status_code, list(response.headers.items()), response.get_data()))
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() in STORED_HEADERS]
+        cache.put(key, (response.status_code, headers, response.get_data()))
         return response

@@ -8,10 +8,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, current_app, g, request
+from flask import Request as FlaskRequest
+from werkzeug.datastructures import ImmutableMultiDict
 
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
@@ -94,11 +96,64 @@ def apply_framing_policy(response: Response, embeddable: bool) -> Response:
     return response
 
 
+# Headers every response carries; static files are answered by WhiteNoise before Flask's hooks.
+BASELINE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+def static_headers(headers, path: str, url: str) -> None:
+    """WhiteNoise's add_headers_function: the baseline headers on static files too."""
+    for name, value in BASELINE_HEADERS.items():
+        headers[name] = value
+
+
+# Endpoints whose multipart posts may carry files: endpoint -> bytes allowed (a function of config).
+UPLOAD_LIMITS: dict[str, Callable[[], int]] = {}
+
+
+def limit_request_body() -> None:
+    """Cap what a request may make the app read, before anything reads it (CSRF included).
+
+    Uploads are multipart and streamed to temporary files; every other body (urlencoded above
+    all) is read whole into memory, so it may not exceed MAX_FORM_MEMORY_SIZE.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    cfg = current_app.config
+    multipart = request.mimetype == "multipart/form-data"
+    upload = UPLOAD_LIMITS.get(request.endpoint or "")
+    if multipart and upload is not None:
+        request.max_content_length = upload()
+    elif not multipart:
+        request.max_content_length = min(int(cfg["MAX_CONTENT_LENGTH"]), int(cfg["MAX_FORM_MEMORY_SIZE"]))
+
+
+class Request(FlaskRequest):
+    """Form text never carries a NUL character: no browser sends one, PostgreSQL refuses it in
+    text columns (a tip with one in its description was a 500), and it means nothing in SQLite."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form and any("\0" in k or "\0" in v for k, v in form.items(multi=True)):
+            self.__dict__["form"] = ImmutableMultiDict(
+                [(k.replace("\0", ""), v.replace("\0", "")) for k, v in form.items(multi=True)])
+
+
+def refuse_nul_in_url() -> None:
+    """A NUL in the path or the query string is a 400 (it reached database queries: a 500 on
+    PostgreSQL)."""
+    if "\0" in request.path or any("\0" in k or "\0" in v for k, v in request.args.items(multi=True)):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     if app.extensions.get("cleanair.security"):
         return
     app.extensions["cleanair.security"] = True
     hosts = tile_hosts(app.config)
+    # First of all before-request hooks: nothing may read an oversized body before it is refused.
+    app.before_request_funcs.setdefault(None, []).insert(0, limit_request_body)
+    app.before_request_funcs[None].insert(1, refuse_nul_in_url)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -106,8 +161,8 @@ def init_app(app: Flask) -> None:
             response.headers["Content-Security-Policy"] = content_security_policy(
                 hosts, g.get("csp_script_hashes", ()), g.get("csp_inline_styles", False)
             )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        for name, value in BASELINE_HEADERS.items():
+            response.headers.setdefault(name, value)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -8,7 +8,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, gettext, ngettext
 from markupsafe import Markup
 
-from . import clock, i18n
+from . import clock, i18n, links
 from .domain import targets
 from .domain.plan import ROLE_NAMES
 
@@ -134,6 +134,7 @@ def init_templating(app: Flask) -> None:
             "asset_url": asset_url,
             "has_endpoint": has_endpoint,
             "url_in_locale": i18n.url_in_locale,
+            "site_url": links.absolute,
             "other_locale": "zh_Hans" if locale == "en" else "en",
             "text_size": text_size(),
             "_": gettext,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 
 from .domain.opendata import Column, to_csv, to_json
 
@@ -29,7 +29,9 @@ def twin_route(bp: Blueprint, rule: str, **options: Any) -> Callable:
 
 def twin_links(endpoint: str, csv: bool = True, **values: Any) -> list[dict[str, str]]:
     """The alternates announced in <head> and offered as download links, filters kept."""
-    args = {k: v for k, v in request.args.items() if v}
+    from .links import kept_args
+
+    args = kept_args("fmt", *values)
     links = [{"fmt": "json", "type": "application/json", "href": url_for(endpoint, fmt="json", **values, **args)}]
     if csv:
         links.append({"fmt": "csv", "type": "text/csv", "href": url_for(endpoint, fmt="csv", **values, **args)})

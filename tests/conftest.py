@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from cleanair import create_app
 from cleanair.config import TestConfig
 from cleanair.extensions import db
+from tests.servers import redis_prefix, redis_server  # noqa: F401  (fixtures for every test module)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"

@@ -12,6 +12,7 @@ from ..domain.air.alerts import LEVELS as ALERT_LEVELS
 from ..domain.air.stations import CITIES, DEFAULT_CITY
 from ..history.views import absolute, atom_link, tag_authority
 from ..i18n import current_locale, html_lang
+from ..links import current_url
 from ..services import site_data
 from ..templating import fmt_localtime
 from ..twins import render_twin, twin_links, twin_route
@@ -62,7 +63,7 @@ def _latest_records() -> list[dict]:
 
 def _meta() -> dict:
     return {"source_en": records.SOURCE_EN, "source_zh": records.SOURCE_ZH, "licence": records.LICENCE,
-            "data_version": service.data_version(), "url": request.url}
+            "data_version": service.data_version(), "url": current_url()}
 
 
 @bp.route("/air")

@@ -9,6 +9,7 @@ here, at import time — pages only read stored values.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,7 @@ from . import hours, packing
 from .bulk import delete_ids, insert
 from .models import AirAnnual, AirCorrection, AirDaily, AirHourDay, AirImport
 
+log = logging.getLogger(__name__)
 DAILY_VALUES = ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "aqi_published"]
 
 
@@ -170,9 +172,12 @@ def import_paths(paths: Iterable[Path], standards: Standards, stations: pd.DataF
         db.session.commit()
     except SQLAlchemyError as exc:
         db.session.rollback()
+        # The operator reads what failed; the statement and its parameters go to the log only.
+        log.exception("air import: database error, run rolled back")
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
         for i, _ in hourly_items + daily_items:
             reports[i].status = "failed"
-            reports[i].errors = [f"{reports[i].path}: database error, nothing from this run was written: {exc}"]
+            reports[i].errors = [f"{reports[i].path}: database error ({cause}); nothing from this run was written"]
     report.files = [reports[i] for i in range(len(parsed))]
     if echo:
         for fr in report.files:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +14,9 @@ from typing import Any
 from .. import clock
 
 CSV_BOM = "\ufeff"  # Excel on a Chinese Windows machine reads UTF-8 only with a BOM
+# OWASP, CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,16 @@ def to_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1, default=_default) + "\n"
 
 
+def neutralise(text: str) -> str:
+    """A text cell kept as text: one a spreadsheet would run as a formula gets a leading '.
+
+    A plain signed number ("-3.5") is left alone: it is read as a number, never run.
+    """
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -87,14 +101,26 @@ def _cell(value: Any) -> str:
         return repr(round(value, 6)).removesuffix(".0") if value.is_integer() else repr(round(value, 6))
     if isinstance(value, (date, datetime)):
         return _default(value)
-    return str(value)
+    return neutralise(str(value))
+
+
+def iter_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], batch: int = 500) -> Iterator[str]:
+    """CSV with a BOM and CRLF line ends, in chunks of `batch` rows (for streamed downloads); list
+    values are joined with '; '; text that a spreadsheet would run as a formula is neutralised.
+    Every CSV the site writes goes through here."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    out.write(CSV_BOM)
+    writer.writerow([c.name for c in columns])
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([_cell(row.get(c.name)) for c in columns])
+        if n % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
-    """CSV with a BOM and CRLF line ends; list values are joined with '; '."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([_cell(row.get(c.name)) for c in columns])
-    return CSV_BOM + out.getvalue()
+    """The whole CSV as one string (see iter_csv)."""
+    return "".join(iter_csv(rows, columns))

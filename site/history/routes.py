@@ -11,6 +11,7 @@ from ..domain import history as h
 from ..domain.plan import ROLE_NAMES
 from ..domain.targets import COMPARATOR_NAMES
 from ..i18n import current_locale, html_lang, pick
+from ..links import current_url
 from ..templating import period_label
 from ..services import plan
 from ..twins import render_twin, twin_links, twin_route
@@ -40,7 +41,9 @@ def _filters() -> tuple[dict[str, Any], list[str]]:
     if raw["target"]:
         out["target"] = raw["target"] if p.target(raw["target"]) or _known("target", raw["target"]) else None
     if raw["task"]:
-        out["task"] = int(raw["task"]) if raw["task"].isdigit() else None
+        # A task number: digits only, and small enough for the database's integer column.
+        digits = raw["task"].isascii() and raw["task"].isdigit() and len(raw["task"]) <= 6
+        out["task"] = int(raw["task"]) if digits else None
     if raw["department"]:
         out["department"] = raw["department"] if p.department(raw["department"]) or _known("department", raw["department"]) else None
     if raw["district"]:
@@ -80,7 +83,7 @@ def _iso(d) -> str | None:
 
 def _meta() -> dict[str, Any]:
     return {"source_en": "This site's change history, derived from the plan and data files",
-            "licence": "CC BY 4.0", "url": request.url}
+            "licence": "CC BY 4.0", "url": current_url()}
 
 
 def _atom_link(href: str) -> dict[str, str]:

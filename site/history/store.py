@@ -219,6 +219,8 @@ def _next_version(on: date) -> str:
 def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
     """(file name, media type, bytes) of every registered download, rendered by the site itself."""
     client = app.test_client()
+    # As a visitor of the public address would get them (the site refuses hosts it does not serve).
+    base = app.config.get("SITE_BASE_URL") or "http://localhost"
     out: list[tuple[str, str, bytes]] = []
     wanted = [("data.json", "/data.json", "application/json")]
     for d in app.extensions["cleanair"].datasets:
@@ -231,7 +233,7 @@ def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
             # triggered the release, and Flask-Babel caches the locale on the app context's `g`,
             # which would otherwise leak this download's locale into the page being served.
             with app.app_context():
-                resp = client.get(url)
+                resp = client.get(url, base_url=base)
         except Exception as exc:  # noqa: BLE001 — one broken download must not block a release
             log.warning("history: release skipped %s: %s", url, exc)
             continue

@@ -12,6 +12,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import links
 from ..domain.plan import IndicatorValue, Plan
 from ..i18n import ENV_BASE, current_locale, locale_prefix
 from ..services import plan, site_data, today
@@ -74,7 +75,7 @@ def as_of_banner(as_of: date | None) -> dict[str, Any] | None:
     if as_of is None:
         return None
     st = store.state()
-    args = {k: v for k, v in request.args.items() if k != "as_of"}
+    args = links.kept_args("as_of", *(request.view_args or {}))
     return {
         "date": as_of,
         "baseline_on": st.baseline_on,
@@ -88,9 +89,8 @@ def page_history(plan_: Plan, **filters: Any) -> list[dict[str, Any]]:
 
 
 def external_base() -> str:
-    """Scheme and host for absolute links: SITE_BASE_URL when set, else the request's."""
-    configured = (current_app.config.get("SITE_BASE_URL") or "").rstrip("/")
-    return configured or request.host_url.rstrip("/")
+    """Scheme and host for absolute links (cleanair.links: SITE_BASE_URL, never a forged Host)."""
+    return links.base_url()
 
 
 def absolute(path: str, locale: str | None = None) -> str:

@@ -14,6 +14,13 @@ def _setup(state) -> None:
 
     init_maps(state.app)
     state.app.extensions["cleanair"].datasets.extend(MAP_DATASETS)
+    if "report" in state.app.blueprints:
+        # The progress page shows tip counts per district: a new tip or status makes it stale.
+        from ..pagecache import cache_of
+        from ..report.service import register_version
+
+        for endpoint in ("maps.progress",):
+            cache_of(state.app).depends(endpoint, lambda: f"tips:{register_version()}")
 
 
 from . import routes  # noqa: F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cleanair_maps.progress import MAP_STATUSES, status_counts
 from flask import Response, abort, render_template, request
 
+from ..links import current_url
 from ..security import allow_inline_scripts
 from ..services import plan
 from ..twins import render_twin, twin_links, twin_route
@@ -14,7 +15,7 @@ from . import service as svc
 
 
 def _meta(source_en: str, source_zh: str) -> dict:
-    return {"source_en": source_en, "source_zh": source_zh, "licence": rec.LICENCE, "url": request.url}
+    return {"source_en": source_en, "source_zh": source_zh, "licence": rec.LICENCE, "url": current_url()}
 
 
 @bp.route("/maps")

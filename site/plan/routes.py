@@ -8,6 +8,7 @@ from ..domain import plan_records as pr
 from ..domain.charts import Point, line_chart
 from ..domain.targets import STATUSES
 from ..history import views as hv
+from ..links import current_url, kept_args
 from ..progress import service as progress_svc
 from ..services import plan, site_data, today
 from ..twins import render_twin, twin_links, twin_route
@@ -21,7 +22,7 @@ def _meta() -> dict:
         "source_en": pr.plan_citation(p, "en"),
         "source_file_sha256": p.source.get("sha256"),
         "licence": pr.DATA_LICENCE,
-        "url": request.url,
+        "url": current_url(),
     }
 
 
@@ -59,8 +60,7 @@ def measure(number: int, fmt: str):
 def tasks(fmt: str):
     if fmt == "html" and any(v == "" for v in request.args.values()):
         # The filter form submits every field; drop the empty ones so shared links stay short.
-        kept = {k: v for k, v in request.args.items() if v != ""}
-        return redirect(url_for("plan.tasks", fmt=fmt, **kept), code=302)
+        return redirect(url_for("plan.tasks", fmt=fmt, **kept_args("fmt")), code=302)
     p = plan()
     filters, errors = pr.TaskFilters.from_args(request.args)
     errors += pr.unknown_filter_values(p, filters)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, make_response, redirect, render_template, request
 
 from ..domain import plan_records as pr
 from ..i18n import current_locale
+from ..links import safe_next
 from ..services import plan, site_data, today
 from ..templating import TEXT_SIZE_COOKIE
 from ..twins import download_json_response
@@ -85,23 +84,15 @@ def data_index_json():
     )
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths, so the preference link cannot become an open redirect.
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
-
-
 @bp.route("/prefs/text-size", methods=["GET", "POST"])
 def text_size():
     """Large-text mode (适老化) as a cookie, so it persists and works without JavaScript."""
     size = request.values.get("size", "normal")
-    resp = make_response(redirect(_safe_next(request.values.get("next")), code=303))
+    resp = make_response(redirect(safe_next(request.values.get("next"), "/"), code=303))
+    # Secure whenever the session cookie is (HTTPS deployments).
+    secure = bool(current_app.config.get("SESSION_COOKIE_SECURE"))
     if size == "large":
-        resp.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
+        resp.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=3600 * 24 * 365, samesite="Lax", httponly=True, secure=secure)
     else:
-        resp.delete_cookie(TEXT_SIZE_COOKIE)
+        resp.delete_cookie(TEXT_SIZE_COOKIE, samesite="Lax", httponly=True, secure=secure)
     return resp

@@ -82,10 +82,10 @@ def init_tips(app: Flask) -> None:
         )
     )
     cli.register(app)
-    from .routes import limit_tip_request_size
+    from ..security import UPLOAD_LIMITS
+    from .routes import request_limit
 
-    # Must run before CSRFProtect's hook, which reads (and would size-check) the body first.
-    app.before_request_funcs.setdefault(None, []).insert(0, limit_tip_request_size)
+    UPLOAD_LIMITS["report.form"] = request_limit  # photos; every other post is capped at 1 MB
 
 
 from . import routes  # noqa: F401

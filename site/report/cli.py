@@ -25,8 +25,9 @@ def register(app: Flask) -> None:
 
     @tips.command()
     def export() -> None:
-        """Write all tips as CSV to standard output, without personal data."""
-        from ..domain.opendata import Column, to_csv
-        from .service import EXPORT_FIELDS, export_rows
+        """Write all tips as CSV to standard output, without personal data (streamed)."""
+        from ..domain.opendata import iter_csv
+        from .service import EXPORT_COLUMNS, export_rows
 
-        sys.stdout.write(to_csv(export_rows(), [Column(f, "string", f, f) for f in EXPORT_FIELDS]))
+        for chunk in iter_csv(export_rows(), EXPORT_COLUMNS):
+            sys.stdout.write(chunk)

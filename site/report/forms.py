@@ -37,7 +37,7 @@ class ReportForm(FlaskForm):
     lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=20)])
     lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=20)])
     location_source = HiddenField(validators=[Optional(), Length(max=12)])
-    occurred_at = StringField(_l("When did it happen?"), validators=[InputRequired(_l("Give the date and time."))])
+    occurred_at = StringField(_l("When did it happen?"), validators=[InputRequired(_l("Give the date and time.")), Length(max=20)])
     description = TextAreaField(
         _l("What is happening?"),
         validators=[
@@ -71,6 +71,14 @@ class ReportForm(FlaskForm):
     parsed_lat: float | None = None
     parsed_lon: float | None = None
     parsed_phone: str | None = None
+
+    def clip_to_limits(self) -> None:
+        """What the form shows back is never longer than its field allows: a person cannot type
+        more (the inputs carry maxlength), and a bot's 50 MB description is not sent back."""
+        for field in self:
+            limits = [v.max for v in field.validators if isinstance(v, Length) and v.max is not None and v.max >= 0]
+            if limits and isinstance(field.data, str) and len(field.data) > min(limits):
+                field.data = field.data[: min(limits)]
 
     def validate_occurred_at(self, field) -> None:
         try:

@@ -16,8 +16,8 @@ from ..domain.tips import codes, geo
 from ..domain.tips import states as st
 from ..domain.tips.images import ImageRejected, accepted_formats, sanitise
 from ..domain.tips.privacy import normalise_mobile
-from ..extensions import limiter
 from ..i18n import current_locale, pick
+from ..ratelimits import limited_post, retry_after
 from ..services import plan, site_data
 from ..twins import render_twin, twin_links, twin_route
 from . import bp, service
@@ -35,12 +35,6 @@ def request_limit() -> int:
     """Bytes a tip POST may carry: every photo at its maximum plus room for the text fields."""
     cfg = current_app.config
     return int(cfg["TIPS_MAX_PHOTOS"]) * int(cfg["TIPS_MAX_PHOTO_BYTES"]) + 1024 * 1024
-
-
-def limit_tip_request_size() -> None:
-    """Runs before CSRF checking reads the body, so an oversized post is refused unread."""
-    if request.endpoint in ("report.form", "report.claim") and request.method == "POST":
-        request.max_content_length = request_limit()
 
 
 def _page(name: str):
@@ -69,6 +63,7 @@ def _setup_choices(form: ReportForm) -> None:
 
 
 def _render_form(form: ReportForm, status: int = 200, errors: list[str] | None = None, duplicates=None, pending: int = 0):
+    form.clip_to_limits()
     return (
         render_template(
             "report/form.html",
@@ -104,11 +99,11 @@ IMAGE_ERRORS = {
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
+@limited_post(_submit_limit)
 def form():
     form = ReportForm()
     _setup_choices(form)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form.submission_key.data = secrets.token_urlsafe(24)
         form.occurred_at.data = service.typed_now()
         if request.args.get("category") in {c.slug for c in service.categories()}:
@@ -209,7 +204,9 @@ def too_many(exc):
     form = ReportForm(formdata=request.form if request.endpoint == "report.form" else None)
     _setup_choices(form)
     msg = _("You have sent several reports in a short time. Please wait a while and try again; your text is kept below.")
-    return _render_form(form, 429, [msg])
+    page, status = _render_form(form, 429, [msg])
+    wait = retry_after()
+    return page, status, ({"Retry-After": str(wait)} if wait else {})
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -266,8 +263,12 @@ def status(code: str):
     )
 
 
+def _claim_limit() -> str:
+    return current_app.config["TIPS_CLAIM_LIMIT"]
+
+
 @bp.route("/report/<code>/claim", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limited_post(_claim_limit)
 def claim(code: str):
     tip = service.get_by_code(code)
     if tip is None:

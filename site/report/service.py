@@ -6,22 +6,25 @@ data unless their name says so (`contact_details`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.fernet import MultiFernet
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from .. import clock
+from ..clock import UTCDateTime
+from ..domain.opendata import Column
 from ..domain.tips import codes, geo
 from ..domain.tips import states as st
 from ..domain.tips.categories import Category, suggested_bodies
 from ..domain.tips.images import CleanImage
-from ..domain.tips.stats import TipFacts, tip_stats
+from ..domain.tips.stats import month_starts, stats_from_counts
 from ..extensions import db
 from ..services import plan
 from . import secrets_
@@ -46,6 +49,10 @@ class TipsRuntime:
     boundaries: dict | None = None
     boundaries_path: Path | None = None
     category_index: dict[str, Category] = field(default_factory=dict)
+    # (register version, public statistics) of this process (see stats()), and the tips per
+    # month of the months already over ((first tip, current month's start), counts).
+    stats_cache: tuple[int, dict] | None = None
+    closed_months: tuple[tuple[datetime, datetime], dict[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.category_index = {c.slug: c for c in self.categories}
@@ -261,6 +268,7 @@ def _log(tip: Tip, actor: str, action: str, old: str | None, new: str | None, no
 def _first_action(tip: Tip) -> None:
     if tip.first_action_at is None:
         tip.first_action_at = now()
+        tip.first_action_wait = int((tip.first_action_at - tip.submitted_at).total_seconds())
 
 
 def change_status(tip: Tip, actor: str, new: str, reason: str | None = None, note: str = "") -> None:
@@ -275,8 +283,16 @@ def change_status(tip: Tip, actor: str, new: str, reason: str | None = None, not
     db.session.commit()
 
 
+def reward_approved_by(tip: Tip) -> str | None:
+    """Who set the reward to approved most recently (from the tip's audit log)."""
+    approvals = [e for e in tip.events if e.action == "reward" and e.to_value == st.REWARD_APPROVED]
+    return approvals[-1].actor if approvals else None
+
+
 def change_reward(tip: Tip, actor: str, new: str, note: str = "") -> None:
-    st.check_reward_transition(tip.status, tip.reward_status, new, tip.identity, tip.cluster_id is None)
+    st.check_reward_transition(tip.status, tip.reward_status, new, tip.identity, tip.cluster_id is None, actor=actor,
+                               approved_by=reward_approved_by(tip),
+                               two_person=bool(current_app.config.get("TIPS_REWARD_TWO_PERSON", True)))
     if new == st.REWARD_PENDING and not tip.not_staff:
         raise st.TransitionError(st.N_("the tipster did not declare that they are not agency staff or a relative"))
     old = tip.reward_status
@@ -345,6 +361,11 @@ def contact_details(tip: Tip, actor: str) -> tuple[str | None, str | None]:
     return name, phone
 
 
+def photo_viewed(tip: Tip, actor: str, photo_id: int) -> None:
+    _log(tip, actor, "photo_viewed", None, str(photo_id), "")
+    db.session.commit()
+
+
 def masked_contact(tip: Tip) -> tuple[str, str]:
     from ..domain.tips.privacy import mask_name, mask_phone
 
@@ -355,61 +376,148 @@ def masked_contact(tip: Tip) -> tuple[str, str]:
 # --- statistics, export, retention -----------------------------------------------------------
 
 
+def register_version() -> int:
+    """Changes whenever the tip register does: every change to a tip (a new tip, a status,
+    routing, a merge, a purge) writes an event to the append-only audit log, whose ids only grow."""
+    return db.session.scalar(select(func.max(TipEvent.id))) or 0
+
+
 def stats() -> dict:
-    cols = (Tip.category, Tip.district, Tip.routed_to, Tip.submitted_at, Tip.status, Tip.first_action_at)
-    rows = db.session.execute(select(*cols).where(Tip.status.in_(st.PUBLIC_STATES))).all()
-    facts = [
-        TipFacts(
-            category=r.category,
-            district=r.district,
-            bodies=(r.routed_to,) if r.routed_to else lead_bodies(r.category),
-            submitted_at=clock.to_local(r.submitted_at),  # months are Suzhou calendar months
-            status=r.status,
-            first_action_at=r.first_action_at,
-            decided=r.status in (st.VERIFIED, st.NOT_VERIFIED),
-        )
-        for r in rows
-    ]
-    return tip_stats(facts)
+    """The public statistics, grouped in the database and computed once per register version
+    in each process (a page anyone can request again and again costs a look-up of that version)."""
+    rt = runtime()
+    version = register_version()
+    cached = rt.stats_cache
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    data = _grouped_stats()
+    rt.stats_cache = (version, data)
+    return data
+
+
+def forget_cached_stats() -> None:
+    """After tips were removed or changed behind the site's back (tests clearing tables)."""
+    rt = runtime()
+    rt.stats_cache = rt.closed_months = None
+
+
+def _public(q):
+    # Every state is public today; should one be hidden, the counts follow (more slowly).
+    return q if st.PUBLIC_STATES == frozenset(st.STATES) else q.where(Tip.status.in_(st.PUBLIC_STATES))
+
+
+def _month_counts(starts: list[tuple[str, datetime]]) -> dict[str, int]:
+    """Tips received between consecutive month starts: ranges of the submitted_at index."""
+    ranges = [_public(select(literal(label), func.count()).where(Tip.submitted_at >= a, Tip.submitted_at < b))
+              for (label, a), (_next, b) in zip(starts, starts[1:])]
+    if not ranges:
+        return {}
+    return {label: n for label, n in db.session.execute(union_all(*ranges) if len(ranges) > 1 else ranges[0])}
+
+
+def _months(total: int) -> dict[str, int]:
+    """Tips per Suzhou calendar month. Months before the current one only change if a tip is
+    removed or back-dated, which the site never does: they are kept per process and only the
+    current month is counted; should the months not add up to `total`, all are counted again."""
+    first = db.session.scalar(_public(select(func.min(Tip.submitted_at))))  # min() alone: one index step
+    if first is None:
+        return {}
+    last = db.session.scalar(_public(select(func.max(Tip.submitted_at))))
+    zone = clock.site_zone()
+    starts = month_starts(first, max(last, now()), zone)
+    current = month_starts(now(), now(), zone)[0][1]
+    rt = runtime()
+    closed = rt.closed_months
+    if closed is None or closed[0] != (first, current):
+        closed = ((first, current), _month_counts([s for s in starts if s[1] <= current]))
+        rt.closed_months = closed
+    months = {**closed[1], **_month_counts([s for s in starts if s[1] >= current])}
+    if sum(months.values()) != total:
+        rt.closed_months = None
+        months = _month_counts(starts)
+    return {label: n for label, n in months.items() if n}
+
+
+def _grouped_stats() -> dict:
+    """Narrow queries, each answered from an index alone: (routed_to, category), (status,
+    district), tips per Suzhou calendar month (counted between the instants months begin), and
+    the count and median of the waits until a first staff action."""
+    route_category = db.session.execute(_public(
+        select(Tip.routed_to, Tip.category, func.count()).group_by(Tip.routed_to, Tip.category))).all()
+    status_district = db.session.execute(_public(
+        select(Tip.status, Tip.district, func.count()).group_by(Tip.status, Tip.district))).all()
+    total = sum(n for _status, _district, n in status_district)
+    months = _months(total)
+    wait = Tip.first_action_wait
+    counted = db.session.scalar(_public(select(func.count(wait)).where(wait.is_not(None)))) or 0
+    median = None
+    if counted:
+        middle = db.session.scalars(_public(select(wait).where(wait.is_not(None))).order_by(wait)
+                                    .limit(2 - counted % 2).offset((counted - 1) // 2)).all()
+        median = sum(middle) / len(middle)
+    leads = {c.slug: lead_bodies(c.slug) for c in categories(active_only=False)}
+    return stats_from_counts(route_category, status_district, months, leads, counted, median)
 
 
 def tip_counts_by_district() -> dict[str, int]:
-    """Tips per district slug (publicly visible states only, counts only) for the maps layer."""
-    rows = db.session.execute(
-        select(Tip.district, func.count()).where(Tip.status.in_(st.PUBLIC_STATES), Tip.district.is_not(None)).group_by(Tip.district)
-    ).all()
-    return {district: count for district, count in rows}
+    """Tips per district slug (publicly visible states only, counts only) for the maps layer:
+    the public statistics' figures, computed once per register version."""
+    return {district: n for district, n in stats()["by_district"].items() if district}
 
 
 EXPORT_FIELDS = (
-    "code", "category", "district", "address", "lat", "lon", "occurred_at", "submitted_at", "status",
+    "code", "category", "district", "lat_approx", "lon_approx", "occurred_at", "submitted_at", "status",
     "rejection_reason", "reward_status", "routed_to", "cluster_of", "identity", "photos", "first_action_at", "closed_at",
 )
-PERSONAL_FIELDS = ("name", "phone")
+# Personal data: the tipster's name and phone, and the typed address and exact point (they may be
+# the tipster's home). Exported only on request, by an admin, and recorded in each tip's log.
+PERSONAL_FIELDS = ("address", "lat", "lon", "name", "phone")
+EXPORT_BATCH = 1000
+EXPORT_COLUMNS = tuple(Column(f, "string", f, f) for f in EXPORT_FIELDS)
+PERSONAL_COLUMNS = tuple(Column(f, "string", f, f) for f in PERSONAL_FIELDS)
 
 
-def export_rows(include_personal: bool = False, actor: str = "") -> list[dict]:
-    tips = db.session.scalars(select(Tip).order_by(Tip.id)).all()
-    codes_by_id = {t.id: t.code for t in tips}
-    rt = runtime()
-    rows = []
-    for t in tips:
+def _has_personal_data():
+    return or_(Tip.name_enc.is_not(None), Tip.phone_enc.is_not(None), Tip.address != "", Tip.lat.is_not(None))
+
+
+def export_rows(include_personal: bool = False) -> Iterator[dict]:
+    """Every tip as a flat row, oldest first, read in batches (a streamed download never holds the
+    register in memory). Without `include_personal` only a point rounded to about 1 km is given."""
+    head = aliased(Tip)
+    photos = select(TipPhoto.tip_id, func.count().label("n")).group_by(TipPhoto.tip_id).subquery()
+    cols = [Tip.code, Tip.category, Tip.district, Tip.lat, Tip.lon, Tip.occurred_at, Tip.submitted_at, Tip.status,
+            Tip.rejection_reason, Tip.reward_status, Tip.routed_to, head.code.label("head_code"), Tip.identity,
+            func.coalesce(photos.c.n, 0).label("photos"), Tip.first_action_at, Tip.closed_at]
+    if include_personal:
+        cols += [Tip.address, Tip.name_enc, Tip.phone_enc]
+    q = (select(*cols).outerjoin(head, head.id == Tip.cluster_id).outerjoin(photos, photos.c.tip_id == Tip.id)
+         .order_by(Tip.id).execution_options(yield_per=EXPORT_BATCH))
+    cipher = runtime().cipher
+    for r in db.session.execute(q):
+        rough = geo.rough_point(r.lat, r.lon) if r.lat is not None and r.lon is not None else (None, None)
         row = {
-            "code": codes.grouped(t.code), "category": t.category, "district": t.district, "address": t.address,
-            "lat": t.lat, "lon": t.lon, "occurred_at": t.occurred_at, "submitted_at": t.submitted_at,
-            "status": t.status, "rejection_reason": t.rejection_reason, "reward_status": t.reward_status,
-            "routed_to": t.routed_to, "cluster_of": codes.grouped(codes_by_id[t.cluster_id]) if t.cluster_id else "",
-            "identity": t.identity, "photos": len(t.photos), "first_action_at": t.first_action_at, "closed_at": t.closed_at,
+            "code": codes.grouped(r.code), "category": r.category, "district": r.district,
+            "lat_approx": rough[0], "lon_approx": rough[1], "occurred_at": r.occurred_at, "submitted_at": r.submitted_at,
+            "status": r.status, "rejection_reason": r.rejection_reason, "reward_status": r.reward_status,
+            "routed_to": r.routed_to, "cluster_of": codes.grouped(r.head_code) if r.head_code else "",
+            "identity": r.identity, "photos": r.photos, "first_action_at": r.first_action_at, "closed_at": r.closed_at,
         }
         if include_personal:
-            row["name"] = secrets_.decrypt(rt.cipher, t.name_enc)
-            row["phone"] = secrets_.decrypt(rt.cipher, t.phone_enc)
-            if row["name"] or row["phone"]:
-                _log(t, actor, "personal_data_exported", None, None, "")
-        rows.append(row)
-    if include_personal:
-        db.session.commit()
-    return rows
+            row.update(address=r.address, lat=r.lat, lon=r.lon, name=secrets_.decrypt(cipher, r.name_enc),
+                       phone=secrets_.decrypt(cipher, r.phone_enc))
+        yield row
+
+
+def record_personal_export(actor: str) -> int:
+    """One `personal_data_exported` event in the log of every tip with personal data, written in
+    one statement before the download starts; returns how many tips. Commits."""
+    stamp = now()
+    src = select(Tip.id, literal(stamp, UTCDateTime()), literal(actor), literal("personal_data_exported"),
+                 literal(""), literal(False)).where(_has_personal_data())
+    result = db.session.execute(insert(TipEvent).from_select(["tip_id", "at", "actor", "action", "note", "public"], src))
+    db.session.commit()
+    return int(result.rowcount or 0)
 
 
 def purge(retention_days: int, at: datetime | None = None) -> dict[str, int]:

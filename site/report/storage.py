@@ -25,7 +25,7 @@ class PhotoStorage(Protocol):
 class FilesystemStorage:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # photos are personal data
 
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):  # keys come from the database, but never trust a path component
@@ -35,7 +35,7 @@ class FilesystemStorage:
     def save(self, data: bytes, extension: str) -> str:
         key = secrets.token_urlsafe(24) + "." + extension  # 24 bytes -> 32 characters
         path = self._path(key)
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         tmp = path.with_suffix(".part")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:

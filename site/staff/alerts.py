@@ -61,7 +61,7 @@ def alerts_issue():
     return _page(values, problems, 400)
 
 
-@bp.route("/alerts/<int:alert_id>/end", methods=["POST"])
+@bp.route("/alerts/<id:alert_id>/end", methods=["POST"])
 @publisher_required
 def alerts_end(alert_id: int):
     raw = (request.form.get("at") or "").strip()

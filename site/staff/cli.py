@@ -72,13 +72,30 @@ def register(app: Flask) -> None:
     @staff.command()
     @click.argument("username")
     def disable(username: str) -> None:
-        """Disable an account (it is kept for the audit log)."""
+        """Disable an account (it is kept for the audit log); its sessions end at once."""
+        from .auth import AccountError
+        from .auth import disable as do_disable
+
+        try:
+            ended = do_disable(username, actor="cli")
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"disabled {username}; {ended} session(s) ended")
+
+    @staff.command(name="set-password")
+    @click.argument("username")
+    @click.password_option(help="At least 12 characters (asked for when not given).")
+    def set_password_cmd(username: str, password: str) -> None:
+        """Set a new password; every session of the account ends."""
         from ..extensions import db
         from ..report.models import StaffUser
+        from .auth import AccountError, set_password
 
         user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        user.active = False
-        db.session.commit()
-        click.echo(f"disabled {username}")
+        try:
+            ended = set_password(user, password)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"password of {username} changed; {ended} session(s) ended")

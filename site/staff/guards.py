@@ -7,16 +7,15 @@ forget it); only the endpoints in PUBLIC_ENDPOINTS skip it. Role checks are deco
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db
 from ..report.models import StaffUser
-from . import bp
+from . import bp, sessions
+from .models import StaffSession
 
 ROLES = ("reviewer", "admin", "editor", "publisher")
 # Two desks behind one login: tips (reviewer, admin) and progress (editor, publisher = the plan
@@ -28,36 +27,20 @@ PROGRESS_ENDPOINT_PREFIX = "staff.progress"
 # Heavy-pollution alerts are the plan office's (docs/air.md).
 ALERTS_ENDPOINT_PREFIX = "staff.alerts"
 PUBLIC_ENDPOINTS = {"staff.login"}
-ANY_ROLE_ENDPOINTS = {"staff.logout"}
-SESSION_KEY = "staff_id"
-SESSION_STARTED = "staff_since"
-SESSION_HOURS = 8
+ANY_ROLE_ENDPOINTS = {"staff.logout", "staff.account"}
 
 
 def current_staff() -> StaffUser | None:
+    """The signed-in staff member: an open server-side session (cleanair.staff.sessions)."""
     if "staff_user" not in g:
-        user = None
-        staff_id = session.get(SESSION_KEY)
-        started = session.get(SESSION_STARTED)
-        if staff_id and started:
-            fresh = datetime.fromisoformat(started) > datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=SESSION_HOURS)
-            user = db.session.get(StaffUser, staff_id) if fresh else None
-            if user is not None and not user.active:
-                user = None
-        g.staff_user = user
+        found = sessions.current()
+        g.staff_session, g.staff_user = found if found else (None, None)
     return g.staff_user
 
 
-def start_session(user: StaffUser) -> None:
-    session.clear()  # a new session at login: nothing from before carries over
-    session[SESSION_KEY] = user.id
-    session[SESSION_STARTED] = datetime.now(UTC).replace(tzinfo=None).isoformat()
-    session.permanent = False
-
-
-def end_session() -> None:
-    session.pop(SESSION_KEY, None)
-    session.pop(SESSION_STARTED, None)
+def current_session() -> StaffSession | None:
+    current_staff()
+    return g.staff_session
 
 
 @bp.before_request

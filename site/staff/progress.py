@@ -253,14 +253,14 @@ def discard(record_id: int, kind: str):
 
 for _kind, _prefix, _name in ((svc.REPORT, "/progress", "progress"), (svc.VALUE, "/progress/values", "progress_value")):
     _d = {"kind": _kind}
-    bp.add_url_rule(f"{_prefix}/<int:record_id>", f"{_name}_detail", detail, defaults=_d)
-    bp.add_url_rule(f"{_prefix}/<int:record_id>/edit", f"{_name}_edit", edit, defaults=_d, methods=["GET", "POST"])
-    bp.add_url_rule(f"{_prefix}/<int:record_id>/publish", f"{_name}_publish", publish, defaults=_d, methods=["POST"])
-    bp.add_url_rule(f"{_prefix}/<int:record_id>/return", f"{_name}_return", send_back, defaults=_d, methods=["POST"])
-    bp.add_url_rule(f"{_prefix}/<int:record_id>/discard", f"{_name}_discard", discard, defaults=_d, methods=["POST"])
+    bp.add_url_rule(f"{_prefix}/<id:record_id>", f"{_name}_detail", detail, defaults=_d)
+    bp.add_url_rule(f"{_prefix}/<id:record_id>/edit", f"{_name}_edit", edit, defaults=_d, methods=["GET", "POST"])
+    bp.add_url_rule(f"{_prefix}/<id:record_id>/publish", f"{_name}_publish", publish, defaults=_d, methods=["POST"])
+    bp.add_url_rule(f"{_prefix}/<id:record_id>/return", f"{_name}_return", send_back, defaults=_d, methods=["POST"])
+    bp.add_url_rule(f"{_prefix}/<id:record_id>/discard", f"{_name}_discard", discard, defaults=_d, methods=["POST"])
 
 
-@bp.route("/progress/<int:record_id>/file")
+@bp.route("/progress/<id:record_id>/file")
 def progress_file(record_id: int):
     """A draft's evidence file, for staff who may see the draft (published ones are public)."""
     record = _record(svc.REPORT, record_id)

@@ -196,7 +196,7 @@ def _staff(app, username: str, role: str) -> None:
 
     with app.app_context():
         db.session.add(StaffUser(username=username, password_hash=secrets_.hash_secret("correct horse battery"),
-                                 role=role, active=True, created_at=clock.now_utc(), failed_logins=0))
+                                 role=role, active=True, created_at=clock.now_utc()))
         db.session.commit()
 
 

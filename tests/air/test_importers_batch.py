@@ -2,7 +2,9 @@
 the result the reader gave it before that speed-up, when read on its own.
 
 REFERENCE below is a frozen copy of `read_china_sites_batch` (and the helpers it used) as it was
-before the speed-up: one `pd.read_csv` per file. Each file's new result is compared with the
+before the speed-up: one `pd.read_csv` per file, with one change since (issue 14): the file's
+shape is checked first (`scan_lines`: a cut or empty file fails, and line numbers count blank
+lines, which pandas skips). Each file's new result is compared with the
 reference run on that file alone — the reference run on a whole batch let one file change the
 others' results (a file with an empty date cell turned every date of the batch into a float, so
 the good files failed or came back empty; see `test_a_missing_date_no_longer_spoils_the_batch`).
@@ -34,6 +36,7 @@ from cleanair.domain.air.importers import (
     Parsed,
     read_china_sites,
     read_china_sites_batch,
+    scan_lines,
 )
 
 from tests.conftest import SHARED_DATA, require_shared
@@ -89,7 +92,12 @@ def _ref_batch(paths, stations):
     results = [None] * len(paths)
     errors = {}
     frames, meta = [], []
+    all_lines = []
     for f, path in enumerate(paths):
+        shape = scan_lines(path, path.read_bytes())
+        if shape.problems:
+            results[f] = ImportFailed(path, shape.problems)
+            continue
         try:
             raw = pd.read_csv(path, encoding="utf-8-sig")
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -104,10 +112,11 @@ def _ref_batch(paths, stations):
         if len(ours) != len(raw.columns) - 3:
             raw = raw[["date", "hour", "type", *ours]]
         frames.append(raw)
+        all_lines.append(shape.data)
     if frames:
         big = pd.concat(frames, ignore_index=True, sort=False)
         files = np.repeat(np.array([m[0] for m in meta]), [len(fr) for fr in frames])
-        lines = np.concatenate([np.arange(2, len(fr) + 2) for fr in frames])
+        lines = np.concatenate(all_lines)
         _ref_reshape_wide(big, files, lines, paths, meta, errors, results)
     for f, msgs in errors.items():
         results[f] = ImportFailed(paths[f], msgs)
@@ -341,7 +350,7 @@ CASES = [
     ("lone_cr", dict(text="date,hour,type,1160A\n20220104,0,AQI,5\r20220104,0,PM2.5,3\n"), False),
     ("blank_line", dict(edit=lambda ls: ls.insert(4, [""])), False),
     ("blank_lines_at_end", dict(edit=lambda ls: ls.extend([[""], [""]])), False),
-    ("no_trailing_newline", dict(trailing_newline=False), False),
+    ("no_trailing_newline", dict(trailing_newline=False), True),  # a cut file (issue 14)
     ("other_cities", dict(codes=[OTHER[0], *OURS, OTHER[1]]), False),
     ("only_other_cities", dict(codes=OTHER), False),
     ("missing_type_column", dict(edit=lambda ls: [row.pop(2) for row in ls]), True),
@@ -350,14 +359,14 @@ CASES = [
     ("other_station_order", dict(codes=OURS[::-1]), False),
     ("extra_field", dict(edit=lambda ls: ls[7].append("9")), True),
     ("extra_field_first_row", dict(edit=lambda ls: ls[1].append("9")), True),
-    ("short_row", dict(edit=lambda ls: ls[7].pop()), False),
+    ("short_row", dict(edit=lambda ls: ls[7].pop()), True),  # a cut or damaged row (issue 14)
     ("extra_and_short_rows", dict(edit=lambda ls: (ls[7].append("9"), ls[9].pop())), True),
     ("not_utf8_gbk", dict(text="date,hour,type,1160A\n20220104,0,AQI,5\n20220104,0,PM2.5,优\n",
                           encoding="gbk"), True),
     ("not_utf8_latin1_header", dict(text="date,hour,type,1160A,Zürich\n20220104,0,AQI,5,6\n",
                                     encoding="latin-1"), True),
-    ("header_only", dict(text="date,hour,type,1160A,1161A\n"), False),
-    ("header_only_no_newline", dict(text="date,hour,type,1160A,1161A"), False),
+    ("header_only", dict(text="date,hour,type,1160A,1161A\n"), True),  # empty or cut (issue 14)
+    ("header_only_no_newline", dict(text="date,hour,type,1160A,1161A"), True),
     ("zero_bytes", dict(text=""), True),
     ("only_24h_types", dict(edit=lambda ls: ls.__setitem__(
         slice(1, None), [r for r in ls[1:] if r[2].endswith("_24h")])), False),
@@ -560,11 +569,14 @@ def test_random_damage_in_a_batch(damage):
 # Clean files, parsed together in one pd.read_csv (all others are parsed on their own).
 JOINT_CASES = {"hour_leading_zero", "na_token", "impossible_in_24h_row", "placeholder_zeros",
                "placeholder_zeros_and_aqi", "bom", "crlf", "crlf_bom", "mixed_line_endings",
-               "no_trailing_newline", "other_cities", "other_station_order", "short_row", "hours_out_of_order"}
+               "other_cities", "other_station_order", "hours_out_of_order"}
 # Files parsed on their own whose columns still come out as a clean file's: validated and
 # reshaped with numpy like the clean ones.
-ONE_BY_ONE_NUMPY_CASES = {"spaces", "quoted", "negative_zero", "exponent", "lone_cr", "blank_line",
-                          "blank_lines_at_end", "duplicate_station_column", "empty_station_name"}
+ONE_BY_ONE_NUMPY_CASES = {"spaces", "quoted", "negative_zero", "exponent", "lone_cr", "blank_lines_at_end",
+                          "duplicate_station_column", "empty_station_name"}
+# Messages of the shape check or of pandas: such files are never reshaped.
+REFUSED_UNREAD = ("cannot parse as CSV", "missing columns", "cut or damaged", "without a line break", "no data rows",
+                  "empty file")
 
 
 @pytest.fixture()
@@ -598,15 +610,15 @@ def test_which_files_take_which_path(tmp_path, good, spies, name, kwargs, fails)
     assert (path in spies["parsed alone"]) == (name not in JOINT_CASES)
     numpy_path = name in JOINT_CASES | ONE_BY_ONE_NUMPY_CASES
     assert (path in spies["reshaped alone"]) == (not numpy_path and not (
-        fails and ("cannot parse as CSV" in str(res) or "missing columns" in str(res))))
+        fails and any(m in str(res) for m in REFUSED_UNREAD)))
     assert not (fails and numpy_path)
     for g in good:
         assert g not in spies["parsed alone"] and g not in spies["reshaped alone"]
 
 
 def test_a_file_pandas_refuses_is_found_in_a_long_batch(tmp_path, spies):
-    """One bad cell makes the joint parse fail, a blank line makes it miscount: only those two
-    files are parsed on their own, and only the bad one is finished on its own."""
+    """One bad cell makes the joint parse fail, a blank line shifts the line numbers: only those
+    two files are parsed and finished on their own."""
     paths = _synthetic(tmp_path, 9)
     bad = _hand_made(tmp_path, "non_numeric", edit=_set(2, 4, "AQI"), date="20210305")
     blank = _hand_made(tmp_path, "blank_line", edit=lambda ls: ls.insert(4, [""]), date="20210306")
@@ -614,7 +626,7 @@ def test_a_file_pandas_refuses_is_found_in_a_long_batch(tmp_path, spies):
     paths[8:8] = [blank]
     results = check_batch(paths)
     assert sorted(spies["parsed alone"]) == sorted([bad, blank])
-    assert spies["reshaped alone"] == [bad]
+    assert spies["reshaped alone"] == [bad, blank]
     assert isinstance(results[4], ImportFailed) and isinstance(results[8], Parsed)
 
 

@@ -17,7 +17,7 @@ def test_second_request_is_served_from_the_cache_with_the_same_body(fresh_app):
     client = fresh_app.test_client()
     first = client.get("/plan/tasks?year=2024")
     cache = cache_of(fresh_app)
-    assert any(k[1] == "/plan/tasks?year=2024" for k in cache.entries)
+    assert any(k.path == "/plan/tasks?year=2024" for k in cache.entries)
     second = client.get("/plan/tasks?year=2024")
     assert second.get_data() == first.get_data() and second.headers["ETag"] == first.headers["ETag"]
 
@@ -51,6 +51,21 @@ def test_visitors_with_a_session_and_private_pages_are_never_cached(fresh_app):
     client.get("/staff/login")
     # a visitor who has a session (the tip form's CSRF token, a staff login) always gets fresh pages
     client.set_cookie("session", "anything")
-    assert not any(k[1].startswith(("/report", "/staff")) for k in cache_of(fresh_app).entries)
+    assert not any(k.path.startswith(("/report", "/staff")) for k in cache_of(fresh_app).entries)
     client.get("/plan")
-    assert not any(k[1] == "/plan?" for k in cache_of(fresh_app).entries)
+    assert not any(k.path == "/plan?" for k in cache_of(fresh_app).entries)
+
+
+def test_a_page_showing_tip_counts_follows_the_tip_register(fresh_app):
+    """The progress map counts tips per district: a new tip must not wait for another data version."""
+    from tests.tips.helpers import make_tip
+
+    client = fresh_app.test_client()
+    make_tip(fresh_app, district="gusu")
+    first = client.get("/en/maps/progress").get_data(as_text=True)
+    assert client.get("/en/maps/progress").get_data(as_text=True) == first  # served from the cache
+    make_tip(fresh_app, district="gusu", address="another hand-made address")
+    row = client.get("/en/maps/progress").get_data(as_text=True)
+    assert row != first
+    gusu = next(d for d in client.get("/maps/progress.json").get_json()["districts"] if d["slug"] == "gusu")
+    assert gusu["tips_public"] == 2

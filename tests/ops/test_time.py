@@ -109,7 +109,7 @@ def test_migration_0006_moves_suzhou_wall_clock_to_utc_and_back(tmp_path):
             " locked_until, last_login_at) VALUES (1, 'u', 'x', 'admin', true, '2026-11-30 10:05:00', 0, NULL,"
             " '2026-11-30 00:30:00')"))
         db.session.commit()
-        upgrade()
+        upgrade(revision="0006_utc_instants")  # later migrations may drop columns (0010_hardening: locked_until)
         row = db.session.execute(text("SELECT created_at, last_login_at, locked_until FROM staff_users")).one()
         assert str(row[0]).startswith("2026-11-30 02:05") and str(row[1]).startswith("2026-11-29 16:30")
         assert row[2] is None

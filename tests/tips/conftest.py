@@ -10,7 +10,7 @@ from tests.conftest import make_app
 
 # Generous limits so functional tests are not throttled; the abuse tests set their own.
 OPEN_LIMITS = {"TIPS_SUBMIT_LIMIT": "10000 per minute", "STAFF_LOGIN_LIMIT": "10000 per minute"}
-TABLES = ("tip_events", "tip_photos", "tips", "staff_users")  # children first
+TABLES = ("tip_events", "tip_photos", "tips", "staff_sessions", "staff_audit", "staff_login_throttle", "staff_users")  # children first
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,10 @@ def tips_app(_module_tips_app):
             # Plain SQL: test clean-up only; the ORM guard keeps the audit log append-only in the app.
             db.session.execute(text(f"DELETE FROM {table}"))
         db.session.commit()
+        # The audit log's ids start again after the clean-up: forget statistics cached by them.
+        from cleanair.report.service import forget_cached_stats
+
+        forget_cached_stats()
     shutil.rmtree(Path(app.config["TIPS_PHOTO_DIR"]), ignore_errors=True)
     Path(app.config["TIPS_PHOTO_DIR"]).mkdir(parents=True)
     limiter.reset()

@@ -125,3 +125,20 @@ def test_gunicorn_two_workers_nothing_lost_or_duplicated(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.skipif(not shutil.which("gunicorn", path=str(Path(sys.executable).parent)), reason="gunicorn is not installed in the virtualenv")
+def test_workers_killed_mid_run_lose_nothing_and_duplicate_nothing(tmp_path, redis_prefix):
+    """Production mode, 3 workers, rate limits in Redis; two workers are killed with SIGKILL while
+    12 clients send 240 tips, resending a post that got no answer (benchmarks/tips_load.py runs
+    the same with 1,000 tips and 20 clients)."""
+    from benchmarks.tips_load import run
+
+    from tests.conftest import _database_url
+
+    url, prefix = redis_prefix
+    # SQLite, or PostgreSQL in CI's second run; the Redis keys under this test's own prefix.
+    result = run(240, 12, 3, 2, _database_url(tmp_path), url, tmp_path, RATELIMIT_KEY_PREFIX=prefix)
+    assert result["workers_killed"] == 2
+    assert result["acknowledged"] == result["stored"] == 240, result
+    assert result["lost"] == 0 and result["duplicates"] == 0 and result["receipts_ok"] == 240, result

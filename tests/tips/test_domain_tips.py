@@ -86,7 +86,7 @@ def test_reward_states_need_a_verified_real_name_first_reporter():
     with pytest.raises(st.TransitionError, match="first reporter"):
         st.check_reward_transition("verified", None, "reward_pending", "real_name", False)
     st.check_reward_transition("verified", "reward_pending", "reward_approved", "real_name", True)
-    st.check_reward_transition("verified", "reward_approved", "reward_paid", "real_name", True)
+    st.check_reward_transition("verified", "reward_approved", "reward_paid", "real_name", True, actor="b", approved_by="a")
     with pytest.raises(st.TransitionError):
         st.check_reward_transition("verified", "reward_paid", "reward_declined", "real_name", True)
     with pytest.raises(st.TransitionError):

@@ -64,19 +64,6 @@ def test_passwords_are_argon2_and_unknown_users_get_the_same_answer(tips_app, tc
     assert "Wrong username or password" in tclient.post("/en/staff/login", data={"username": "x", "password": "y"}).get_data(as_text=True)
 
 
-def test_account_locks_after_repeated_failures(tmp_path):
-    from tests.conftest import make_app
-    from tests.tips.conftest import OPEN_LIMITS
-
-    app = make_app(tmp_path, STAFF_MAX_FAILED_LOGINS=3, **OPEN_LIMITS)
-    make_staff(app)
-    client = app.test_client()
-    for _ in range(3):
-        login(client, password="wrong password!")
-    resp = client.post("/en/staff/login", data={"username": "reviewer1", "password": "correct horse battery"})
-    assert resp.status_code == 401 and "locked" in resp.get_data(as_text=True)
-
-
 def test_login_is_rate_limited_per_ip(tmp_path):
     from tests.conftest import make_app
 

@@ -35,8 +35,9 @@ def worked_tip(tips_app):
         t, o = db.session.get(Tip, tip.id), db.session.get(Tip, other.id)
         for state in ("accepted", "investigating", "verified"):
             service.change_status(t, "reviewer1", state, note="已核实")
-        for reward in ("reward_pending", "reward_approved", "reward_paid"):
-            service.change_reward(t, "reviewer1", reward)
+        service.change_reward(t, "reviewer1", "reward_pending")
+        service.change_reward(t, "reviewer1", "reward_approved")
+        service.change_reward(t, "reviewer2", "reward_paid")  # the two-person rule: another staff member pays
         service.route(t, "reviewer1", "urban-management", "")
         service.add_note(t, "reviewer1", "已电话联系餐馆")
         service.change_status(o, "reviewer1", "rejected", "out_of_scope", "非大气污染")
@@ -87,4 +88,4 @@ def test_error_pages_never_show_werkzeug_english_on_a_chinese_page(tips_app):
     finally:
         client.application.config["WTF_CSRF_ENABLED"] = False
     assert "CSRF" not in page and "Bad Request" not in page and "表单已过期" in page
-    assert "请求有误" in page
+    assert "无法处理该请求" in page  # the 400 title, in Chinese

@@ -13,6 +13,7 @@ A file with any error yields no rows at all (the caller imports nothing from it)
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
@@ -87,6 +88,64 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+@dataclass
+class Lines:
+    """Where a file's records are, and what is wrong with its shape."""
+
+    data: np.ndarray  # physical line number (1-based) of each data row, blank lines skipped as pandas skips them
+    problems: list[str]
+
+
+def scan_lines(path: Path, data: bytes, header: bool = True, fields: int | None = None) -> Lines:
+    """The shape of a CSV file before any value is read: a file cut during a download or a copy
+    is refused here, by name and line, so nothing of it is imported.
+
+    Problems: an empty file; a header without data rows; a row with more or fewer fields than
+    the header (`fields` when there is no header); a last line without its line break (the file
+    ends inside a row). Line numbers count every physical line, blank ones included.
+    """
+    text = data[3:] if data.startswith(_BOM) else data
+    if b"\r" in text:  # pandas ends lines at CRLF, LF and a lone CR
+        text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if not text.strip():
+        return Lines(np.empty(0, dtype="int64"), [f"{path}: empty file, nothing to import (was it cut while it was "
+                                                   "downloaded or copied?)"])
+    cut = not text.endswith(b"\n")
+    arr = np.frombuffer(text + b"\n" if cut else text, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    commas = np.concatenate(([0], np.cumsum(arr == 44)))
+    n_fields = commas[ends] - commas[starts] + 1
+    if b'"' in text:  # quoted cells may hold commas: count those lines' fields as a CSV reader does
+        for i in np.flatnonzero([b'"' in text[a:b] for a, b in zip(starts, ends)]):
+            n_fields[i] = len(next(csv.reader([text[starts[i]:ends[i]].decode("utf-8", "replace")]), []))
+    number = np.arange(1, len(ends) + 1)
+    filled = ends > starts
+    problems: list[str] = []
+    first = int(np.flatnonzero(filled)[0])
+    expected = int(n_fields[first]) if header else fields
+    rows = filled & (number > number[first]) if header else filled
+    if header and not rows.any():
+        problems.append(f"{path}: line {number[first]}: a header and no data rows: the file is empty or was cut "
+                        "after its first line")
+    if expected is not None:
+        where = "the header has" if header else "the layout has"
+        for i in np.flatnonzero(rows & (n_fields != expected))[:MAX_MESSAGES]:
+            problems.append(f"{path}: line {number[i]}: {n_fields[i]} fields where {where} {expected}: the row is "
+                            "cut or damaged")
+    if cut:
+        problems.append(f"{path}: line {number[-1]}: the file ends inside this line, without a line break: it looks "
+                        "cut. Download or copy it again (if it is complete, end it with a line break)")
+    return Lines(number[rows].astype("int64"), problems)
+
+
+def _lines_or_fail(path: Path, header: bool = True, fields: int | None = None) -> np.ndarray:
+    lines = scan_lines(path, Path(path).read_bytes(), header, fields)
+    if lines.problems:
+        raise ImportFailed(path, lines.problems)
+    return lines.data
+
+
 def detect_layout(path: Path) -> str:
     """The layout of `path` from its first line; ImportFailed names the file when unknown."""
     path = Path(path)
@@ -97,6 +156,10 @@ def detect_layout(path: Path) -> str:
         raise ImportFailed(path, [f"{path}: line 1: not UTF-8 text; unknown layout"]) from None
     except OSError as exc:
         raise ImportFailed(path, [f"{path}: cannot read: {exc.strerror}"]) from None
+    if not first:
+        problems = scan_lines(path, path.read_bytes()).problems
+        if problems:  # empty, or nothing but blank lines
+            raise ImportFailed(path, problems)
     cells = [c.strip() for c in first.split(",")]
     if cells[:3] == ["date", "hour", "type"]:
         return "china_sites"
@@ -115,6 +178,9 @@ def detect_layout(path: Path) -> str:
 
 def check_station_list(path: Path, registry: pd.DataFrame) -> list[str]:
     """Compare a CNEMC station list with the registry: the differences, as messages (none = agree)."""
+    shape = scan_lines(path, Path(path).read_bytes())
+    if shape.problems:
+        return shape.problems
     raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     need = ["监测点编码", "监测点名称", "城市", "经度", "纬度"]
     missing = [c for c in need if c not in raw.columns]
@@ -123,7 +189,7 @@ def check_station_list(path: Path, registry: pd.DataFrame) -> list[str]:
     reg = registry.set_index("code")
     out = []
     for i, row in raw.iterrows():
-        line = i + 2
+        line = shape.data[i]
         code = row["监测点编码"].strip()
         if code not in reg.index:
             continue
@@ -311,14 +377,16 @@ def _clean_file(index: int, data: bytes) -> _CleanFile | None:
     header, body = text[:end], text[end + 1:]
     if not body or not _CLEAN_HEADER.fullmatch(header) or body.translate(None, _CLEAN_BODY_BYTES):
         return None
-    if not body.endswith(b"\n"):
-        body += b"\n"
-    # A first row wider than the header makes pandas use its first cells as the index. (Wider
-    # rows further down are a ParserError of the joint parse; narrower ones are padded with
-    # empty cells there just as in a parse of the file alone.)
-    if body[:body.index(b"\n")].count(b",") != header.count(b","):
+    # A cut file (no line break at the end), a blank line or a row narrower or wider than the
+    # header: read alone, where scan_lines reports it by line.
+    if not body.endswith(b"\n") or body.startswith(b"\n") or b"\n\n" in body:
         return None
-    return _CleanFile(index, header, body, body.count(b"\n"))
+    arr = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    commas = np.cumsum(arr == 44)[ends]
+    if np.any(np.diff(commas, prepend=0) != header.count(b",")):
+        return None
+    return _CleanFile(index, header, body, len(ends))
 
 
 def _read_clean_files(files: list[_CleanFile], paths: list[Path], stations: set[str], digests: dict[int, str],
@@ -349,14 +417,7 @@ def _parse_clean(group: list[_CleanFile], cols: list[str], ours: list[str],
     except Exception:  # noqa: BLE001 - whatever it is, the culprit is parsed on its own later
         frame = None
     if frame is not None and len(frame) != sum(cf.n_rows for cf in group):
-        # pandas skips blank lines, which the joint parse cannot tell apart. Searched for only
-        # now: looking through every body first costs about a tenth of the parse.
-        blank = {cf.index for cf in group if cf.body.startswith(b"\n") or b"\n\n" in cf.body}
-        if blank:
-            one_by_one.extend(sorted(blank))
-            rest = [cf for cf in group if cf.index not in blank]
-            return _parse_clean(rest, cols, ours, one_by_one) if rest else []
-        frame = None
+        frame = None  # clean bodies have no blank line (_clean_file): something else went wrong
     if frame is not None:
         return [(group, frame)]
     if len(group) == 1:
@@ -398,10 +459,12 @@ def _read_one_by_one(files: list[int], paths: list[Path], stations: set[str], di
         if isinstance(parsed, ImportFailed):
             results[f] = parsed
             continue
-        raw, others, ours = parsed
+        raw, others, ours, lines = parsed
         raws[f] = parsed
         kinds = [t.kind for t in raw.dtypes]
-        if (list(raw.columns[:3]) != ["date", "hour", "type"] or not ours or kinds[:2] != ["i", "i"]
+        # Blank lines shift line numbers, which the joint validation assumes are 2, 3, 4 ...
+        contiguous = len(lines) == 0 or (lines[0] == 2 and lines[-1] == len(lines) + 1)
+        if (not contiguous or list(raw.columns[:3]) != ["date", "hour", "type"] or not ours or kinds[:2] != ["i", "i"]
                 or any(kind not in "iuf" for kind in kinds[3:])):
             results[f] = _reshape_alone(paths[f], *parsed)
             continue
@@ -423,11 +486,14 @@ def _read_wide_alone(path: Path, stations: set[str]) -> Parsed | ImportFailed:
     return parsed if isinstance(parsed, ImportFailed) else _reshape_alone(path, *parsed)
 
 
-def _parse_wide_alone(path: Path, stations: set[str]) -> tuple[pd.DataFrame, int, list[str]] | ImportFailed:
+def _parse_wide_alone(path: Path, stations: set[str]) -> tuple[pd.DataFrame, int, list[str], np.ndarray] | ImportFailed:
     """The file as pandas infers it: its frame (date, hour, type and our stations), the number of
-    stations of other cities, our stations."""
+    stations of other cities, our stations, and the line number of each row."""
     try:
+        lines = _lines_or_fail(path)
         raw = pd.read_csv(path, encoding="utf-8-sig")
+    except ImportFailed as exc:
+        return exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         return ImportFailed(path, [f"{path}: cannot parse as CSV: {exc}"])
     missing = [c for c in ("date", "hour", "type") if c not in raw.columns]
@@ -437,15 +503,15 @@ def _parse_wide_alone(path: Path, stations: set[str]) -> tuple[pd.DataFrame, int
     others = len(raw.columns) - 3 - len(ours)
     if others:
         raw = raw[["date", "hour", "type", *ours]]
-    return raw, others, ours
+    return raw, others, ours, lines
 
 
-def _reshape_alone(path: Path, raw: pd.DataFrame, others: int, ours: list[str]) -> Parsed | ImportFailed:
+def _reshape_alone(path: Path, raw: pd.DataFrame, others: int, ours: list[str],
+                   lines: np.ndarray) -> Parsed | ImportFailed:
     """`_reshape_wide` run on one file: the reference validation, messages and rows."""
     results: list[Parsed | ImportFailed | None] = [None]
     errors: dict[int, list[str]] = {}
-    _reshape_wide(raw, np.zeros(len(raw), dtype="int64"), np.arange(2, len(raw) + 2), [path],
-                  [(0, others, ours)], errors, results)
+    _reshape_wide(raw, np.zeros(len(raw), dtype="int64"), lines, [path], [(0, others, ours)], errors, results)
     if errors:
         return ImportFailed(path, errors[0])
     return results[0]  # type: ignore[return-value]
@@ -680,13 +746,14 @@ _PRIMARY_CODES = {"细颗粒物(PM2.5)": "pm25", "颗粒物(PM10)": "pm10", "二
 def read_cnemc_long(path: Path, stations: set[str]) -> Parsed:
     """CNEMC real-time long layout; detects and corrects the mirror's O3 column swap."""
     path = Path(path)
-    raw = pd.read_csv(path, dtype={"stationcode": "string", "timepoint": "string",
-                                   "primarypollutant": "string"}, encoding="utf-8-sig")
+    data_lines = _lines_or_fail(path)
+    raw = _read_csv(path, dtype={"stationcode": "string", "timepoint": "string", "primarypollutant": "string"},
+                    encoding="utf-8-sig")
     missing = [c for c in LONG_COLUMNS if c not in raw.columns]
     if missing:
         raise ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
     errors: list[str] = []
-    lines = pd.Series(np.arange(2, len(raw) + 2), index=raw.index)
+    lines = pd.Series(data_lines, index=raw.index)
     ours = raw["stationcode"].isin(list(stations)).to_numpy()
     other_rows = int((~ours).sum())
     raw_all_codes = raw.loc[~ours, "stationcode"]
@@ -723,6 +790,14 @@ def read_cnemc_long(path: Path, stations: set[str]) -> Parsed:
     return _finish_hourly(path, "cnemc_long", rows, len(raw) + other_rows,
                           others_count=int(raw_all_codes.nunique()), other_rows=other_rows,
                           notes=notes, primary=primary)
+
+
+def _read_csv(path: Path, **options) -> pd.DataFrame:
+    """pandas.read_csv, with a file it cannot parse reported by name instead of raised."""
+    try:
+        return pd.read_csv(path, **options)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise ImportFailed(path, [f"{path}: cannot parse as CSV: {exc}"]) from None
 
 
 def _city_from_name(path: Path, city: str | None) -> str:
@@ -767,12 +842,13 @@ def _finish_daily(path: Path, layout: str, city: pd.Series, raw: pd.DataFrame, l
 def read_aqistudy(path: Path, city: str | None = None) -> Parsed:
     """aqistudy city-daily file with header date,AQI,grade,PM25,PM10,SO2,CO,NO2,O3_8h."""
     path = Path(path)
-    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    data_lines = _lines_or_fail(path)
+    raw = _read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     missing = [c for c in AQISTUDY_HEADER if c not in raw.columns]
     if missing:
         raise ImportFailed(path, [f"{path}: line 1: missing columns {', '.join(missing)}"])
     name = _city_from_name(path, city)
-    lines = pd.Series(np.arange(2, len(raw) + 2), index=raw.index)
+    lines = pd.Series(data_lines, index=raw.index)
     colmap = {"AQI": "aqi", "PM25": "pm25", "PM10": "pm10", "SO2": "so2", "CO": "co", "NO2": "no2",
               "O3_8h": "o3_8h"}
     return _finish_daily(path, "aqistudy", pd.Series(name, index=raw.index), raw, lines, colmap, [])
@@ -781,11 +857,12 @@ def read_aqistudy(path: Path, city: str | None = None) -> Parsed:
 def read_aqistudy_v2017(path: Path, city: str | None = None) -> Parsed:
     """Older aqistudy layout: no header, 12 columns, city name first, UTF-8 with BOM."""
     path = Path(path)
-    raw = pd.read_csv(path, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    data_lines = _lines_or_fail(path, header=False, fields=len(V2017_COLUMNS))
+    raw = _read_csv(path, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     if raw.shape[1] != 12:
         raise ImportFailed(path, [f"{path}: line 1: expected 12 columns, found {raw.shape[1]}"])
     raw.columns = V2017_COLUMNS
-    lines = pd.Series(np.arange(1, len(raw) + 1), index=raw.index)
+    lines = pd.Series(data_lines, index=raw.index)
     errors: list[str] = []
     known = set(CITY_PINYIN.values())
     bad_city = ~raw["city"].str.strip().isin(known)

@@ -59,6 +59,10 @@ class TransitionError(ValueError):
         self.message, self.params = message, params
 
 
+class TwoPersonRuleError(TransitionError):
+    """A reward paid by the same person who approved it (the two-person rule)."""
+
+
 def check_transition(current: str, new: str, reason: str | None = None) -> None:
     if new not in STATES:
         raise TransitionError(N_("unknown state %(new)s"), new=new)
@@ -70,8 +74,12 @@ def check_transition(current: str, new: str, reason: str | None = None) -> None:
         raise TransitionError(N_("a reason is only given with a rejection"))
 
 
-def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool) -> None:
-    """Rewards start only for verified, real-name tips that are first in their cluster."""
+def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool, *,
+                            actor: str | None = None, approved_by: str | None = None,
+                            two_person: bool = True) -> None:
+    """Rewards start only for verified, real-name tips that are first in their cluster; with the
+    two-person rule (on unless switched off), the payment is confirmed by someone other than the
+    staff member who approved the reward, so nobody takes a tip from received to paid alone."""
     if new not in REWARD_STATES:
         raise TransitionError(N_("unknown reward state %(new)s"), new=new)
     if new not in REWARD_TRANSITIONS.get(reward, ()):
@@ -83,6 +91,8 @@ def check_reward_transition(status: str, reward: str | None, new: str, identity:
             raise TransitionError(N_("anonymous tips are not eligible for a reward until the tipster comes forward"))
         if not is_primary:
             raise TransitionError(N_("only the first reporter in a cluster can receive the reward"))
+    if new == REWARD_PAID and two_person and (approved_by is None or approved_by == actor):
+        raise TwoPersonRuleError(N_("the payment must be confirmed by a staff member other than the one who approved the reward"))
 
 
 def allowed_next(current: str) -> tuple[str, ...]:
