@@ -24,7 +24,7 @@ HTML_DAILY_LIMIT = 400
 def _key() -> str:
     key = request.args.get("station") or DEFAULT_CITY
     if not service.valid_key(key):
-        abort(404, description=f"unknown station or city {key!r}")
+        abort(404, description=_("There is no station or city “%(key)s”.", key=key[:40]))
     return key
 
 
@@ -35,7 +35,7 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        abort(400, description=f"{name} must be a date like 2016-01-31")
+        abort(400, description=_("“%(name)s” must be a date written YYYY-MM-DD, for example 2016-01-31.", name=name))
 
 
 def _common() -> dict:

@@ -132,3 +132,10 @@ def test_the_heavy_days_listed_are_the_ones_counted(imported_app, air_client):
         listed = service.heavy_days(year=2017)
     assert years[2017]["heavy_days_published"] == 2 and len(listed) == 2
     assert all(d["aqi_published"] > 200 for d in listed)
+
+
+def test_air_refusals_are_in_the_pages_language(air_client):
+    page = air_client.get("/air/daily?start=yesterday").get_data(as_text=True)
+    assert "须为 YYYY-MM-DD 格式的日期" in page and "must be a date" not in page
+    resp = air_client.get("/air/daily?station=nowhere")
+    assert resp.status_code == 404 and "unknown station" not in resp.get_data(as_text=True)
