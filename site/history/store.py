@@ -17,7 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
+from flask_babel import refresh as babel_refresh
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -216,6 +217,11 @@ def _next_version(on: date) -> str:
     return f"{on.isoformat()}.{same_day + 1}"
 
 
+def _forget_locale() -> None:
+    if has_app_context():
+        babel_refresh()
+
+
 def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
     """(file name, media type, bytes) of every registered download, rendered by the site itself."""
     client = app.test_client()
@@ -229,14 +235,17 @@ def release_files(app: Flask) -> list[tuple[str, str, bytes]]:
             wanted.append((f"{d.key}.csv", f"{d.path}.csv", "text/csv"))
     for name, url, media in wanted:
         try:
-            # A fresh app context per download: these requests run inside the request that
-            # triggered the release, and Flask-Babel caches the locale on the app context's `g`,
-            # which would otherwise leak this download's locale into the page being served.
-            with app.app_context():
-                resp = client.get(url, base_url=base)
+            # These requests share the app context of whatever cut the release, so they see its
+            # uncommitted changes (a separate session would wait on its row locks in PostgreSQL,
+            # and miss the new rows). Flask-Babel caches the locale on that context's `g`: clear it
+            # on the way in and out, so neither the caller's language nor the download's leaks.
+            _forget_locale()
+            resp = client.get(url, base_url=base)
         except Exception as exc:  # noqa: BLE001 — one broken download must not block a release
             log.warning("history: release skipped %s: %s", url, exc)
             continue
+        finally:
+            _forget_locale()
         if resp.status_code != 200:
             log.warning("history: release skipped %s: HTTP %s", url, resp.status_code)
             continue

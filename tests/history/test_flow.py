@@ -209,3 +209,31 @@ def test_cli_records_with_date_source_and_note(site, tmp_path):
     assert (c["effective_date"], c["source"], c["note"]) == ("2026-11-20", "Municipal notice", "unit corrected")
     bad = fresh.test_cli_runner().invoke(args=["history", "record", "--date", "tomorrow"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_a_release_cut_during_an_english_request_leaks_no_language(tmp_path):
+    """The first request records history and cuts a release by rendering every download through
+    the app, inside that request's app context: the page stays English, the downloads stay
+    Chinese (the default locale of un-prefixed URLs). With observations imported, the target
+    records in those downloads call gettext (their sources), which is what used to leak."""
+    from tests.conftest import SHARED_DATA, require_shared
+
+    require_shared(SHARED_DATA)
+    app = make_app(tmp_path)
+    with app.app_context():
+        from cleanair.air import service
+        from cleanair.air.store import import_paths
+
+        st = service.state()
+        import_paths([SHARED_DATA], st.standards, st.frame)
+        service.invalidate()
+    client = app.test_client()
+    page = client.get("/en/embed/air").get_data(as_text=True)
+    assert "Air quality in Suzhou" in page and "苏州当前空气质量" not in page
+    with app.app_context():
+        from cleanair.extensions import db
+        from cleanair.history.models import ReleaseFile
+
+        files = {f.name: f.content.decode("utf-8-sig") for f in db.session.query(ReleaseFile)}
+    assert files, "the first request cut a release"
+    assert "Air quality in Suzhou" not in "".join(files.values())
