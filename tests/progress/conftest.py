@@ -12,7 +12,7 @@ OPEN_LIMITS = {"STAFF_LOGIN_LIMIT": "10000 per minute"}
 # children first; history rows written by publications are removed too (test clean-up only)
 TABLES = ("progress_events", "progress_reports", "progress_values", "staff_departments", "history_change",
           "history_release_file", "history_release", "history_snapshot", "tip_events", "tip_photos", "tips",
-          "staff_users")
+          "staff_sessions", "staff_audit", "staff_login_throttle", "staff_users")
 
 
 @pytest.fixture(scope="module")
