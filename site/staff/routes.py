@@ -14,6 +14,7 @@ from ..domain.opendata import Column, to_csv
 from ..domain.tips import codes
 from ..domain.tips import states as st
 from ..domain.tips.categories import suggested_bodies
+from ..domain.tips.policy import response_due
 from ..extensions import db, limiter
 from ..report import service
 from ..report.models import Tip
@@ -102,6 +103,8 @@ def queue():
         q = q.where(Tip.submitted_at < datetime.combine(f["until"] + timedelta(days=1), time.min, tzinfo=clock.site_zone()))
     page = max(1, request.args.get("page", 1, type=int))
     tips = db.session.scalars(q.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    policy = current_app.extensions["cleanair_tip_policy"]
+    now = service.now()
     return render_template(
         "staff/queue.html",
         tips=tips[:PAGE_SIZE],
@@ -113,6 +116,10 @@ def queue():
         states=st.STATES,
         reward_states=st.REWARD_STATES,
         masked={t.id: service.masked_contact(t) for t in tips[:PAGE_SIZE]},
+        # Age and response deadline of each tip (TIPS_RESPONSE_DAYS), judged now.
+        due={t.id: response_due(t.submitted_at, t.first_action_at, now, policy.response_days) for t in tips[:PAGE_SIZE]},
+        ages={t.id: now - t.submitted_at for t in tips[:PAGE_SIZE]},
+        response_days=policy.response_days,
         codes=codes,
         staff=current_staff(),
         pager_args={k: v for k, v in request.args.items() if k != "page" and v},
