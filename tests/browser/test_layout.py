@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.shared]
 
 def _shot_name(prefix: str, url: str, width: int) -> str:
     slug = url.strip("/").replace("/", "_") or "home"
-    return f"{'en' if prefix else 'zh'}-{slug}-{width}.png"
+    return f"{'en' if prefix else 'zh'}-{slug}-{width}.jpg"
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"], ids=["zh", "en"])
@@ -39,7 +39,8 @@ def test_every_page_reads_well_from_320_to_1280(browser, data_server, imported_a
             found, height = check(page, width)
             problems += [f"{path} @{width}px: {p}" for p in found]
             if url in MAIN_PAGES and width in (390, 1280):
-                page.screenshot(path=str(shots / _shot_name(prefix, url, width)), full_page=True)
+                # JPEG: a tall full-page PNG takes seconds to encode; these are for people to look at.
+                page.screenshot(path=str(shots / _shot_name(prefix, url, width)), full_page=True, type="jpeg", quality=80)
             if width == 390:
                 heights[url] = height
     context.close()
