@@ -258,6 +258,8 @@ def fireworks_records() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- stations (air engine contract)
 
+POLLUTANT_NAMES = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3": "O₃"}
+
 @dataclass(frozen=True)
 class AirSnapshot:
     version: str
@@ -323,7 +325,8 @@ def station_records(snapshot: AirSnapshot | None) -> list[dict[str, Any]]:
             "time": r.time if r else None,
             # An hour label of the publisher (Beijing time), written as on the air pages.
             "time_text": clock.observation_instant(r.time).astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M") if r else None,
-            "primary": ", ".join(r.primary_pollutants) if r and r.primary_pollutants else "",
+            # Pollutant names, never the data codes (pm25 → PM2.5), as on the air pages.
+            "primary": ", ".join(POLLUTANT_NAMES.get(p, p) for p in r.primary_pollutants) if r and r.primary_pollutants else "",
             "values": [] if r is None else [
                 (label, f"{v:g}") for label, v in (
                     ("PM2.5 µg/m³", r.pm25), ("PM10 µg/m³", r.pm10), ("O₃ µg/m³", r.o3),
