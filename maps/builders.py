@@ -336,11 +336,13 @@ def stations_map(
     labels: Mapping[str, str],
     boundaries: Mapping[str, Any] | None = None,
 ) -> folium.Map:
-    """Every station as a marker showing its AQI number on its level colour; grey '–' when no recent data.
+    """Every station as a marker showing its latest AQI number on its level colour, with its time.
 
-    `stations`: {code, name, lat, lon (WGS-84), aqi or None, colour or None, level_text, stale (bool),
-    time_text, values: [(label, text)], url or None, background (bool)}.
-    `labels`: no_data, station_page, background, time, aqi, empty (note shown when there are no stations).
+    A reading older than the staleness limit keeps its value and colour but gets a dashed outline
+    and says "old data" with its time; only a station without any reading is a grey '–'.
+    `stations`: {code, name, lat, lon (WGS-84), aqi or None, colour or None, level_text, stale (bool:
+    the reading is old), time_text, values: [(label, text)], url or None, background (bool)}.
+    `labels`: no_data, old, station_page, background, time, aqi, empty (note shown when there are no stations).
     """
     fn = _datum_fn(tiles)
     features = (boundaries or {}).get("features") or []
@@ -360,26 +362,31 @@ def stations_map(
             name=feature["properties"]["slug"], control=False, interactive=False,
         ).add_to(m)
     for s in stations:
-        no_data = s["stale"] or s.get("aqi") is None
+        no_data = s.get("aqi") is None
+        old = bool(s.get("stale")) and not no_data
         colour = NO_DATA_COLOUR if no_data or not s.get("colour") else s["colour"]
         text = "–" if no_data else str(int(s["aqi"]))
         dark_text = _prefers_dark_text(colour)
+        css = " no-data" if no_data else (" old" if old else "")
         icon = folium.DivIcon(
-            html=(f'<div class="aqi-pin{" no-data" if no_data else ""}" style="background:{escape(colour)};'
+            html=(f'<div class="aqi-pin{css}" style="background:{escape(colour)};'
                   f'color:{"#111" if dark_text else "#fff"}">{escape(text)}</div>'),
             class_name="aqi-wrap", icon_size=(30, 30), icon_anchor=(15, 15),
         )
         values = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in s.get("values", []))
         status = escape(labels["no_data"]) if no_data else f"{escape(labels['aqi'])} {escape(text)} · {escape(s.get('level_text') or '')}"
+        if old:
+            status += f" — <strong>{escape(labels['old'])}</strong>"
         link = (f'<p><a href="{escape(s["url"])}" target="_top">{escape(labels["station_page"])}</a></p>'
                 if s.get("url") else "")
         popup = (f"<strong>{escape(s['name'])}</strong> ({escape(s['code'])})"
                  + (f" — {escape(labels['background'])}" if s.get("background") else "")
                  + f"<br>{status}<br>{escape(labels['time'])}: {escape(s.get('time_text') or '—')}"
                  + (f"<table>{values}</table>" if values and not no_data else "") + link)
+        title = labels["no_data"] if no_data else f"{labels['aqi']} {text} · {s.get('time_text') or '—'}"
         folium.Marker(
             _latlon(s["lat"], s["lon"], fn), icon=icon, keyboard=True,
-            title=f"{s['name']}: {labels['no_data'] if no_data else labels['aqi'] + ' ' + text}",
+            title=f"{s['name']}: {title}" + (f" ({labels['old']})" if old else ""),
         ).add_to(m).add_child(_popup(popup))
     if not stations and labels.get("empty"):
         _note(m, labels["empty"])
@@ -389,4 +396,5 @@ def stations_map(
 STATION_CSS = """
 .aqi-pin{width:28px;height:28px;border-radius:50%;border:2px solid #222;font:bold 12px/28px system-ui,sans-serif;text-align:center}
 .aqi-pin.no-data{border-style:dashed;background:#e0e0e0!important;color:#222!important}
+.aqi-pin.old{border:3px dashed #222;line-height:26px;width:30px;height:30px}
 """

@@ -143,6 +143,20 @@ class Config:
     TIPS_REWARD_TWO_PERSON = _env("TIPS_REWARD_TWO_PERSON", "1") == "1"
     # `flask tips purge` removes personal data and photos of tips closed longer ago than this.
     TIPS_RETENTION_DAYS = _env_int("TIPS_RETENTION_DAYS", 365)
+    # Who receives tips and who pays rewards (docs/tips.md § Who receives a tip). Every page that
+    # takes or describes a tip says the same thing from these. The defaults are those of an
+    # independent site: tips go to this site, are not official reports, and no reward is paid for
+    # them; people are pointed to the official channels for that. An authority running the site
+    # sets TIPS_OFFICIAL=1 and its name; TIPS_REWARDS=1 only where it pays rewards for these tips.
+    TIPS_OPERATOR_ZH = _env("TIPS_OPERATOR_ZH", "")
+    TIPS_OPERATOR_EN = _env("TIPS_OPERATOR_EN", "")
+    TIPS_OFFICIAL = _env("TIPS_OFFICIAL", "0") == "1"
+    TIPS_REWARDS = _env("TIPS_REWARDS", "0") == "1"
+    TIPS_OFFICIAL_CHANNEL_ZH = _env("TIPS_OFFICIAL_CHANNEL_ZH", "")  # empty: 12369 and 12345
+    TIPS_OFFICIAL_CHANNEL_EN = _env("TIPS_OFFICIAL_CHANNEL_EN", "")
+    # Staff aim to act on a new tip (accept or decline it) within this many days: the queue shows
+    # each tip's age and this deadline. The site's own target, not a legal deadline.
+    TIPS_RESPONSE_DAYS = _env_int("TIPS_RESPONSE_DAYS", 7)
     # SQLite: wait this long for a write lock instead of failing at once (seconds).
     SQLITE_BUSY_TIMEOUT = _env_int("SQLITE_BUSY_TIMEOUT", 15)
 

@@ -16,7 +16,7 @@ from ..links import current_url
 from ..services import site_data
 from ..templating import fmt_localtime
 from ..twins import render_twin, twin_links, twin_route
-from . import alerts, bp, records, service
+from . import alerts, bp, charts, records, service
 
 HTML_DAILY_LIMIT = 400
 
@@ -113,6 +113,7 @@ def station(code: str, fmt: str):
         abort(404)
     hours = service.station_hours(code, 48)
     days = service.daily_rows(code)[-30:]
+    chart = charts.hourly_chart(hours, 100, _("AQI 100"))
     reading = service.latest_readings().get(code)
     return render_twin(
         fmt, "air/station.html",
@@ -120,7 +121,7 @@ def station(code: str, fmt: str):
                  "days": days, "meta": _meta()},
         lambda: hours, [c for c in records.LATEST_COLUMNS if c.name not in ("name_zh", "name_en", "city", "background", "level_name_en", "level_name_zh", "stale")],
         f"suzhou-air-station-{code}.csv",
-        station=st, hours=hours, days=list(reversed(days)), reading=reading,
+        station=st, hours=hours, days=list(reversed(days)), reading=reading, chart=chart,
         district=site_data().plan.district(st.district) if st.district else None,
         alternates=twin_links("air.station", code=code), **_common(),
     )
@@ -158,7 +159,7 @@ def annual(fmt: str):
     return render_twin(
         fmt, "air/annual.html", lambda: {"years": years, "station": key, "meta": _meta()},
         lambda: years, records.ANNUAL_COLUMNS, "suzhou-air-annual.csv",
-        years=years, key=key, alternates=twin_links("air.annual"), **_common(),
+        years=years, gapped=charts.years_with_gaps, key=key, alternates=twin_links("air.annual"), **_common(),
     )
 
 
@@ -166,11 +167,26 @@ def annual(fmt: str):
 def history():
     key = _key()
     data = service.history(key)
+    annual = data["annual"]
+    incomplete = {y["year"] for y in annual if not y["complete"]}
     year_arg = request.args.get("year", type=int)
-    year = year_arg if year_arg in data["years"] else (data["years"][-1] if data["years"] else None)
+    # Open on the latest complete year: a running or barely covered year would fill the page
+    # with an empty calendar and a misleading bar.
+    complete = [y for y in data["years"] if y not in incomplete]
+    default = complete[-1] if complete else (data["years"][-1] if data["years"] else None)
+    year = year_arg if year_arg in data["years"] else default
     monthly = [m for m in data["monthly"] if year and m["month"].startswith(str(year))]
+    rules = service.standards().rules
     return render_template(
-        "air/history.html", key=key, data=data, year=year, monthly=monthly,
+        "air/history.html", key=key, data=data, year=year, monthly=monthly, incomplete=incomplete,
+        rows=charts.years_with_gaps(annual), official=charts.official_counts,
+        charts={
+            "pm25": charts.annual_chart(annual, "pm25", 30, _("target ≤ 30")),
+            "heavy": charts.annual_chart(annual, "heavy_days", 1, _("target ≤ 1"), digits=0, max_value=5),
+            "good": charts.annual_chart(annual, "good_days_ratio", None, scale=100, max_value=100),
+            "monthly": charts.monthly_chart(monthly, year, rules.month_min_days, rules.february_min_days, 30,
+                                            _("PM2.5 30")) if year else None,
+        },
         calendar=data["calendar"].get(year, {}) if year else {},
         heavy_days=service.heavy_days(key, year) if year else [],
         alternates=twin_links("air.annual"), **_common(),
@@ -196,7 +212,8 @@ def levels_css():
         if v.standard is None:
             continue
         for lv in v.standard.levels:
-            rules.append(f".aqi-l{lv.level} {{ background: {lv.colour}; }}")
+            # fill: the bars of AQI charts take the same colour as the level badges.
+            rules.append(f".aqi-l{lv.level} {{ background: {lv.colour}; fill: {lv.colour}; }}")
     resp = Response("\n".join(dict.fromkeys(rules)) + "\n", content_type="text/css; charset=utf-8")
     resp.cache_control.public = True
     resp.cache_control.max_age = 3600

@@ -99,3 +99,106 @@ def line_chart(points: Sequence[Point], target: float | None = None, deadline: d
         (x(deadline.toordinal()), deadline) if deadline else None,
         (left, top, right, bottom),
     )
+
+
+# --- horizontal bar chart ------------------------------------------------------------------
+#
+# One row per period (year, month, hour): the label on the left, the bar, its value after it.
+# Rows grow downwards, so a chart of 24 hours or 12 years fits a 320 px phone as well as a
+# desktop column, the newest row is never cut off, and the labels never need to be rotated.
+
+BAR_WIDTH = 360  # viewBox width; the SVG scales to its container
+BAR_FONT = 14
+BAR_ROW, BAR_THICK = 22, 15
+BAR_HEAD = 21  # band above the first row for the reference line's label
+
+
+@dataclass(frozen=True)
+class BarItem:
+    label: str
+    value: float | None  # None: no value for this period (drawn as a gap, "no data")
+    partial: bool = False  # an incomplete period: dashed outline, lighter fill, marked in its label
+    level: int | None = None  # an AQI level: the bar takes the level's colour, as the badges do
+    gap: bool = False  # a period with no data at all (e.g. a year between two imported years)
+    note: str = ""  # written after the value (e.g. "1 day" for a partial year)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None
+    y: float  # top of the bar
+    length: float
+    text_x: float  # where the value (or "no data") is written
+    text_y: float
+    bad: bool  # misses the reference line (hatched)
+    partial: bool
+    level: int | None
+    gap: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    x0: float  # where bars start (right of the labels)
+    label_x: float  # labels are right-aligned here
+    bars: tuple[Bar, ...]
+    thickness: float
+    font: int
+    line_x: float | None  # the reference line (target), if any
+    line_label_x: float | None
+    line_label_anchor: str  # start | middle | end, so the label stays inside the chart
+    line_top: float
+    line_bottom: float
+
+
+def text_width(text: str, font: float) -> float:
+    """A generous estimate of a label's width: CJK characters are one em, others about 0.62 em."""
+    return sum(font if ord(ch) > 0x2E80 else font * 0.62 for ch in text)
+
+
+def bar_chart(items: Sequence[BarItem], line: float | None = None, line_label: str = "",
+              max_value: float | None = None, digits: int = 1, above_is_bad: bool = True,
+              gap_text: str = "—", width: int = BAR_WIDTH) -> BarChart | None:
+    """Coordinates of a horizontal bar chart; value labels never sit on the reference line."""
+    if not items:
+        return None
+    font = BAR_FONT
+    values = [it.value for it in items if it.value is not None]
+
+    def text(it: BarItem) -> str:
+        shown = f"{it.value:.{digits}f}" if it.value is not None else gap_text
+        return f"{shown} {it.note}" if it.note else shown
+
+    texts = [text(it) for it in items]
+    label_w = max(text_width(it.label, font) for it in items) + 6
+    value_w = max(text_width(t, font) for t in texts) + 8
+    x0 = label_w + 4
+    x1 = width - value_w
+    top = max([max_value or 0.0, max(values, default=0.0), line or 0.0]) or 1.0
+    scale = (x1 - x0) / top
+    head = BAR_HEAD if line is not None else 4
+    line_x = round(x0 + line * scale, 1) if line is not None else None
+    bars = []
+    for i, it in enumerate(items):
+        y = head + i * BAR_ROW + (BAR_ROW - BAR_THICK) / 2
+        length = round(it.value * scale, 1) if it.value is not None else 0.0
+        tx = x0 + length + 4
+        if line_x is not None and x0 + length < line_x and tx - 2 < line_x + 3 and tx + text_width(text(it), font) > line_x - 3:
+            tx = line_x + 4  # step over the reference line instead of writing across it
+        bad = it.value is not None and line is not None and (it.value > line if above_is_bad else it.value < line)
+        bars.append(Bar(it.label, it.value, round(y, 1), length, round(tx, 1), round(y + BAR_THICK - 3, 1),
+                        bad, it.partial, it.level, it.gap or it.value is None, it.note))
+    height = head + len(items) * BAR_ROW + 4
+    lx, anchor = None, "middle"
+    if line_x is not None:
+        half = text_width(line_label, font) / 2
+        lx, anchor = line_x, "middle"
+        if line_x + half > width:
+            lx, anchor = width - 1, "end"
+        elif line_x - half < 0:
+            lx, anchor = 1, "start"
+    return BarChart(width, height, round(x0, 1), round(label_w, 1), tuple(bars), BAR_THICK, font,
+                    line_x, lx, anchor, head - 4, height - 2)

@@ -124,3 +124,25 @@ def iter_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], batch
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> str:
     """The whole CSV as one string (see iter_csv)."""
     return "".join(iter_csv(rows, columns))
+
+
+def release_zip(version: str, released_on: date, files: Iterable[tuple[str, bytes, str]]) -> bytes:
+    """Every file of a data release in one ZIP, with a SHA256SUMS list (`sha256sum -c` checks it).
+
+    files: (name, content, sha256 hex). The archive is the same bytes every time it is built
+    (fixed timestamps, sorted names), so its own checksum is stable too.
+    """
+    import zipfile
+
+    folder = f"suzhou-clean-air-data-{version}"
+    stamp = (released_on.year, released_on.month, released_on.day, 0, 0, 0)
+    entries = sorted(files)
+    sums = "".join(f"{sha}  {name}\n" for name, _content, sha in entries).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, content in [(n, c) for n, c, _s in entries] + [("SHA256SUMS", sums)]:
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, content)
+    return buf.getvalue()

@@ -103,6 +103,7 @@ def release_record(rel: DataRelease, files: list[ReleaseFile], base: str) -> dic
         "created_at": h.rfc3339(rel.created_at),
         "note": rel.note,
         "change_count": rel.change_count,
+        "archive": f"{base}/data/releases/{rel.version}.zip",  # every file below in one ZIP
         "files": [
             {"name": f.name, "media_type": f.media_type, "sha256": f.sha256, "size": f.size,
              "url": f"{base}/data/releases/{rel.version}/{f.name}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..domain import history as h
@@ -254,6 +254,33 @@ def release_download(version: str, name: str, fmt: str):
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # a release never changes
     resp.headers["Digest"] = "sha-256=" + __import__("base64").b64encode(bytes.fromhex(f.sha256)).decode()
+    return resp
+
+
+@bp.route("/data/releases/<version>.zip", defaults={"fmt": "zip"})
+def release_archive(version: str, fmt: str):
+    """Every dataset of one release as a single ZIP (with SHA256SUMS); `latest.zip` is the newest."""
+    from ..domain.opendata import release_zip
+
+    if version == "latest":
+        newest = store.releases()
+        if not newest:
+            abort(404)
+        return redirect(url_for("history.release_archive", version=newest[0].version), 302)
+    rel = store.release(version)
+    if rel is None:
+        abort(404)
+    built = current_app.extensions.setdefault("cleanair_release_zips", {})
+    data = built.get(rel.version)
+    if data is None:  # a release never changes: build its archive once per process
+        data = release_zip(rel.version, rel.released_on, store.release_contents(rel.id))
+        if len(built) >= 4:
+            built.clear()
+        built[rel.version] = data
+    resp = Response(data, content_type="application/zip")
+    resp.headers["Content-Disposition"] = f'attachment; filename="suzhou-clean-air-data-{rel.version}.zip"'
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return resp
 
 

@@ -309,6 +309,12 @@ def release_file_list(release_id: int) -> list[ReleaseFile]:
         .order_by(ReleaseFile.name)))
 
 
+def release_contents(release_id: int) -> list[tuple[str, bytes, str]]:
+    """(name, content, sha256) of every file of a release, for the one-archive download."""
+    return [(f.name, f.content, f.sha256) for f in db.session.scalars(
+        select(ReleaseFile).where(ReleaseFile.release_id == release_id).order_by(ReleaseFile.name))]
+
+
 def release_file(release_id: int, name: str) -> ReleaseFile | None:
     return db.session.scalars(
         select(ReleaseFile).where(ReleaseFile.release_id == release_id, ReleaseFile.name == name)).first()

@@ -19,7 +19,7 @@ from cleanair_maps.config import MapAssets, TileConfig, render_document, tile_co
 from cleanair_maps.fireworks import BanZone, FireworksRules, load_rules, load_zones
 from cleanair_maps.progress import ProgressEntry, load_progress
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
 from .. import clock
@@ -258,6 +258,8 @@ def fireworks_records() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- stations (air engine contract)
 
+POLLUTANT_NAMES = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3": "O₃"}
+
 @dataclass(frozen=True)
 class AirSnapshot:
     version: str
@@ -307,7 +309,9 @@ def station_records(snapshot: AirSnapshot | None) -> list[dict[str, Any]]:
     out = []
     for s in snapshot.stations:
         r = snapshot.readings.get(s.code)
-        no_data = r is None or r.stale or r.aqi is None
+        # An old reading keeps its value (marked old, with its time); only a station without any
+        # reading, or whose latest hour has no AQI, shows no value.
+        no_data = r is None or r.aqi is None
         district = p.district(s.district) if s.district else None
         out.append({
             "code": s.code, "name": pick(s.name_zh, s.name_en), "city": s.city,
@@ -317,11 +321,12 @@ def station_records(snapshot: AirSnapshot | None) -> list[dict[str, Any]]:
             "aqi": None if no_data else r.aqi,
             "colour": None if no_data else r.colour,
             "level_text": None if no_data else pick(r.level_name_zh or "", r.level_name_en or ""),
-            "stale": no_data,
+            "stale": bool(r and r.stale),
             "time": r.time if r else None,
-            # An hour label of the publisher (Beijing time), not an instant in UTC.
-            "time_text": format_datetime(clock.observation_instant(r.time), "short") if r else None,
-            "primary": ", ".join(r.primary_pollutants) if r and r.primary_pollutants else "",
+            # An hour label of the publisher (Beijing time), written as on the air pages.
+            "time_text": clock.observation_instant(r.time).astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M") if r else None,
+            # Pollutant names, never the data codes (pm25 → PM2.5), as on the air pages.
+            "primary": ", ".join(POLLUTANT_NAMES.get(p, p) for p in r.primary_pollutants) if r and r.primary_pollutants else "",
             "values": [] if r is None else [
                 (label, f"{v:g}") for label, v in (
                     ("PM2.5 µg/m³", r.pm25), ("PM10 µg/m³", r.pm10), ("O₃ µg/m³", r.o3),
@@ -425,7 +430,7 @@ def _build_fireworks(tiles: TileConfig | None) -> str:
 
 
 def _build_stations(tiles: TileConfig | None, snapshot: AirSnapshot | None) -> str:
-    labels = {"no_data": _("No recent data"), "station_page": _("Station page"), "background": _("background station"),
+    labels = {"no_data": _("No data"), "old": _("old data"), "station_page": _("Station page"), "background": _("background station"),
               "time": _("Time"), "aqi": _("AQI"), "empty": _("No station data available yet.")}
     m = builders.stations_map(station_records(snapshot), assets=_assets(), tiles=tiles, labels=labels,
                               boundaries=maps_data().boundaries)

@@ -52,6 +52,7 @@ def measure(number: int, fmt: str):
         fmt, "plan/measure.html", payload, lambda: map(pr.task_csv_row, records), pr.TASK_COLUMNS,
         f"measure-{number}-tasks.csv",
         plan=p, measure=m, chapter=p.chapter(m.chapter), tasks=tasks,
+        standings=progress_svc.task_standings(t for t in tasks if t),
         alternates=twin_links("plan.measure", number=number),
     )
 
@@ -73,6 +74,7 @@ def tasks(fmt: str):
                  "meta": _meta()},
         lambda: map(pr.task_csv_row, records), pr.TASK_COLUMNS, "suzhou-plan-tasks.csv",
         plan=p, tasks=selected, filters=filters, filter_errors=errors, district=district,
+        standings=progress_svc.task_standings(selected),
         years=pr.deadline_years(p), alternates=twin_links("plan.tasks"),
     )
 

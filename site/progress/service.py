@@ -526,6 +526,12 @@ def task_progress(task: Any, as_of: date | None = None) -> dict[str, Any]:
     return build(task, reports, [r for r in records if r["task"] == task.number], as_of)
 
 
+def task_standings(tasks: Iterable[Any]) -> dict[int, dp.TaskStanding]:
+    """Today's standing of each task (done, in progress, overdue, …) for task lists."""
+    pub, day = published(), today()
+    return {t.number: dp.task_standing(t, pub.reports, day) for t in tasks}
+
+
 def department_progress(slug: str) -> dict[str, Any]:
     """A body's scorecard: standings of the tasks where it has a role, by role."""
     p = plan()

@@ -55,9 +55,23 @@ def glossary():
     return render_template("public/glossary.html", plan=plan())
 
 
+def _latest_release() -> dict | None:
+    """The newest data release (history capability), whose files make the one-archive download."""
+    if "history" not in current_app.blueprints:
+        return None
+    from ..history import store
+
+    rels = store.releases()
+    if not rels:
+        return None
+    files = store.release_file_list(rels[0].id)
+    return {"version": rels[0].version, "released_on": rels[0].released_on, "files": len(files),
+            "bytes": sum(f.size for f in files)}
+
+
 @bp.route("/data")
 def data_index():
-    return render_template("public/data.html", datasets=site_data().datasets)
+    return render_template("public/data.html", datasets=site_data().datasets, release=_latest_release())
 
 
 @bp.route("/data.json")

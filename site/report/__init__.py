@@ -22,6 +22,7 @@ def init_tips(app: Flask) -> None:
     """Load categories, keys and storage once; refuse to start when production secrets are missing."""
     from ..domain.opendata import Column, Dataset
     from ..domain.tips.categories import load_categories
+    from ..domain.tips.policy import PolicyError, from_config
     from ..extensions import db
     from . import cli
     from .secrets_ import load_cipher
@@ -29,6 +30,13 @@ def init_tips(app: Flask) -> None:
     from .storage import FilesystemStorage
 
     site = app.extensions["cleanair"]
+    try:
+        policy = from_config(app.config)
+    except PolicyError as exc:
+        raise RuntimeError(f"Tip settings: {exc}") from exc
+    # Every page that takes or describes a tip states this one policy (templates/report/_policy.html).
+    app.extensions["cleanair_tip_policy"] = policy
+    app.add_template_global(policy, "tip_policy")
     content_dir = Path(app.config["CONTENT_DIR"])
     cats = load_categories(content_dir / "tips" / "categories.yaml", site.plan)
     cipher = load_cipher(app.config.get("TIPS_ENCRYPTION_KEY"), app.config["CLEANAIR_ENV"], app.instance_path)

@@ -82,8 +82,10 @@ class ReportForm(FlaskForm):
 
     def validate_occurred_at(self, field) -> None:
         try:
-            # The form asks for Suzhou time; stored as an instant (docs/time.md).
-            value = clock.from_local(datetime.strptime(field.data.strip(), "%Y-%m-%dT%H:%M"))
+            # The form asks for Suzhou time; stored as an instant (docs/time.md). A browser without
+            # a date picker sends what was typed: "2026-11-30 14:30" is accepted as well.
+            typed = " ".join(field.data.strip().replace("T", " ").replace("/", "-").split())
+            value = clock.from_local(datetime.strptime(typed, "%Y-%m-%d %H:%M"))
         except (ValueError, AttributeError) as exc:
             raise ValidationError(_l("Use the format YYYY-MM-DD HH:MM.")) from exc
         from .service import now
@@ -122,15 +124,18 @@ class ReportForm(FlaskForm):
             self.address.errors.append(_l("Say where: pick a point on the map, use your location, or choose the district and type the address."))
             ok = False
         if self.identity.data == "real_name":
+            from flask import current_app
+
+            rewards = current_app.extensions["cleanair_tip_policy"].rewards
             if not (self.name.data or "").strip():
-                self.name.errors.append(_l("A reward needs your name."))
+                self.name.errors.append(_l("A reward needs your name.") if rewards else _l("Give your name, or choose anonymous."))
                 ok = False
             phone = normalise_mobile(self.phone.data or "")
             if phone is None:
                 self.phone.errors.append(_l("Enter an 11-digit mainland mobile number."))
                 ok = False
             self.parsed_phone = phone
-            if not self.not_staff.data:
+            if rewards and not self.not_staff.data:
                 self.not_staff.errors.append(_l("Rewards are only paid to people who are not agency staff or their relatives; tick the box to confirm, or report anonymously."))
                 ok = False
         if not self.consent.data:

@@ -57,7 +57,18 @@ def _tile_config():
         return None
 
 
+def policy():
+    """Who receives tips and whether rewards apply (deployment setting, domain.tips.policy)."""
+    return current_app.extensions["cleanair_tip_policy"]
+
+
 def _setup_choices(form: ReportForm) -> None:
+    if policy().rewards:
+        form.identity.choices = [SelectChoice("anonymous", _("Anonymous (no reward)")),
+                                 SelectChoice("real_name", _("With my name and mobile number (reward possible)"))]
+    else:
+        form.identity.choices = [SelectChoice("anonymous", _("Anonymous")),
+                                 SelectChoice("real_name", _("With my name and mobile number, so that staff can contact me"))]
     form.category.choices = [SelectChoice("", _("— choose —"))] + [SelectChoice(c.slug, pick(c.name_zh, c.name_en)) for c in service.categories()]
     form.district.choices = [SelectChoice("", _("— choose —"))] + [SelectChoice(d.slug, pick(d.name_zh, d.name_en)) for d in plan().districts]
 
@@ -79,6 +90,8 @@ def _render_form(form: ReportForm, status: int = 200, errors: list[str] | None =
             max_photos=current_app.config["TIPS_MAX_PHOTOS"],
             max_photo_mb=round(current_app.config["TIPS_MAX_PHOTO_BYTES"] / 1024 / 1024, 1),
             formats=accepted_formats(),
+            now_typed=service.typed_now(),
+            now_example=service.typed_now().replace("T", " "),
         ),
         status,
     )
@@ -276,10 +289,13 @@ def claim(code: str):
     pin = (request.form.get("claim_pin") or "").strip()[:6]
     name = (request.form.get("name") or "").strip()[:50]
     phone = normalise_mobile(request.form.get("phone") or "")
-    if not name or phone is None or request.form.get("not_staff") != "y":
-        flash(_("Give your name, an 11-digit mobile number and the declaration to come forward."), "error")
+    rewards = policy().rewards
+    if not name or phone is None or (rewards and request.form.get("not_staff") != "y"):
+        flash(_("Give your name, an 11-digit mobile number and the declaration to come forward.") if rewards
+              else _("Give your name and an 11-digit mobile number to come forward."), "error")
     elif service.claim(tip, pin, name, phone):
-        flash(_("Thank you. Your name is now recorded with this tip, so a reward is possible."), "ok")
+        flash(_("Thank you. Your name is now recorded with this tip, so a reward is possible.") if rewards
+              else _("Thank you. Your name is now recorded with this tip."), "ok")
     else:
         flash(_("The PIN does not match this tip."), "error")
     return redirect(url_for("report.status", code=codes.grouped(tip.code)), 303)
@@ -324,12 +340,12 @@ def stats(fmt: str):
 
 @bp.route("/report/rules")
 def rules():
-    return render_template("public/page.html", page=_page("reward-rules"))
+    return render_template("report/page.html", page=_page("reward-rules"))
 
 
 @bp.route("/report/privacy")
 def privacy():
-    return render_template("public/page.html", page=_page("privacy"))
+    return render_template("report/page.html", page=_page("privacy"))
 
 
 @bp.route("/report/districts.json", defaults={"fmt": "json"})

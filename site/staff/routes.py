@@ -24,6 +24,7 @@ from ..domain.opendata import iter_csv
 from ..domain.tips import codes
 from ..domain.tips import states as st
 from ..domain.tips.categories import suggested_bodies
+from ..domain.tips.policy import response_due
 from ..extensions import db
 from ..links import kept_args, safe_next
 from ..ratelimits import limited_post
@@ -186,6 +187,8 @@ def queue():
         if f["until"] < date.max:
             q = q.where(Tip.submitted_at < _day_start(f["until"] + timedelta(days=1)))
     tips = db.session.scalars(q.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    policy = current_app.extensions["cleanair_tip_policy"]
+    now = service.now()
     return render_template(
         "staff/queue.html",
         tips=tips[:PAGE_SIZE],
@@ -197,6 +200,10 @@ def queue():
         states=st.STATES,
         reward_states=st.REWARD_STATES,
         masked={t.id: service.masked_contact(t) for t in tips[:PAGE_SIZE]},
+        # Age and response deadline of each tip (TIPS_RESPONSE_DAYS), judged now.
+        due={t.id: response_due(t.submitted_at, t.first_action_at, now, policy.response_days) for t in tips[:PAGE_SIZE]},
+        ages={t.id: now - t.submitted_at for t in tips[:PAGE_SIZE]},
+        response_days=policy.response_days,
         codes=codes,
         staff=current_staff(),
         pager_args=kept_args("page"),

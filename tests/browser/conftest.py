@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import ARGS, chromium_or_skip
+from tests.browser_support import ARGS, chromium_or_skip, serve
 
 
 @pytest.fixture(scope="session")
@@ -14,6 +14,13 @@ def browser():
         b = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def data_server(imported_app):
+    """A server whose database holds ../shared/data (the session app's database stays empty)."""
+    with serve(imported_app) as url:
+        yield url
 
 
 @pytest.fixture()

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
-def air_server(imported_app):
-    """A server whose database holds ../shared/data (the session app's database stays empty)."""
-    server = make_server("127.0.0.1", 0, imported_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def air_server(data_server):
+    """The shared data server (tests/browser/conftest.py): ../shared/data imported."""
+    return data_server
 
 
 @pytest.fixture()
@@ -53,8 +48,9 @@ def test_air_today_history_and_methodology(air_page):
     assert chart.is_visible()
     # Chart labels are real text (selectable, translatable), and a data table sits beside it.
     assert "57.3" in chart.text_content()
-    assert page.get_by_role("table").filter(has_text="Valid annual assessment?").count() >= 1
-    assert page.locator("table.air-table strong", has_text="not a valid annual assessment").first.is_visible()
+    assert page.get_by_role("table").filter(has_text="Valid PM2.5 days").count() >= 1
+    # An incomplete year says so in its row, with its first and last day (issue 13).
+    assert page.locator("table.annual-table .incomplete-note", has_text="incomplete").first.is_visible()
     assert page.locator("table.air-calendar td.aqi-l1").count() > 0
 
     page.goto("/en/about/methodology")
@@ -69,6 +65,11 @@ def test_air_page_fits_a_phone(browser, air_server):
     context = browser.new_context(base_url=air_server, viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto("/air")
-    # Wide tables scroll inside their own box; the page itself does not scroll sideways.
+    # The page itself does not scroll sideways, and each station's AQI is in view (issue 13: the
+    # station table becomes cards on a phone, the AQI with its level first).
     assert page.evaluate("document.documentElement.scrollWidth") <= 321
+    cell = page.locator("table.station-table td.aqi-cell").first
+    box = cell.bounding_box()
+    assert cell.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert cell.locator(".aqi-level").is_visible()
     context.close()

@@ -1,17 +1,32 @@
 """Real phone-sized browser: a tip with the map and a photo, a tip with JavaScript off (no map),
-receipt codes and status pages; a staff member routes, verifies and approves a reward; the public
-status page and the statistics reflect it."""
+receipt codes and status pages; on a deployment where rewards apply, a staff member routes,
+verifies and approves a reward; the public status page and the statistics reflect it. The form
+without tiles: district names on the map, the district filled from the point, name and phone
+only with "real name", the duplicate warning's "send anyway" near the top, the receipt code on
+one line with a copy button."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.tips.helpers import jpeg_with_gps, make_staff
+from tests.browser_support import serve
+from tests.tips.helpers import REWARDS_SETTINGS, jpeg_with_gps, make_staff
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture(scope="module")
+def rewards_site(tmp_path_factory):
+    """(app, base URL) of a deployment where tips are official reports and rewards apply."""
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path_factory.mktemp("rewards-site"), **REWARDS_SETTINGS)
+    with serve(app) as url:
+        yield app, url
 
 
 def _phone(browser, live_server, **extra):
@@ -29,7 +44,8 @@ def _receipt_code(page) -> str:
     return code
 
 
-def test_tip_with_map_and_photo_then_staff_workflow(browser, live_server, app, tmp_path):
+def test_tip_with_map_and_photo_then_staff_workflow(browser, rewards_site, tmp_path):
+    app, live_server = rewards_site
     photo = tmp_path / "IMG_0042.jpg"
     photo.write_bytes(jpeg_with_gps(800, 600))
     context, page, outside = _phone(browser, live_server, geolocation={"latitude": 31.2990, "longitude": 120.5853},
@@ -97,19 +113,67 @@ def test_tip_with_map_and_photo_then_staff_workflow(browser, live_server, app, t
     context.close()
 
 
+def _send(page, category: str, description: str, address: str, district: str | None = None) -> None:
+    """Fill what every tip needs (the place by district and address) and send it."""
+    page.select_option("#f-category", category)
+    page.fill("#f-description", description)
+    if district:
+        page.select_option("#f-district", district)
+    page.fill("#f-address", address)
+    page.check("#f-consent")
+    page.click("#send")
+
+
 def test_tip_without_javascript_uses_district_and_address(browser, live_server):
     context, page, outside = _phone(browser, live_server, java_script_enabled=False)
     page.goto("/report")
     assert not page.locator("#report-map-block").is_visible()
-    page.select_option("#f-category", "restaurant-fumes")
-    page.fill("#f-description", "餐馆油烟直排，没有净化设施（浏览器测试）")
-    page.select_option("#f-district", "wuzhong")
-    page.fill("#f-address", "东吴北路 88 号 楼下餐馆")
-    page.check("#f-consent")
-    page.click("#send")
+    _send(page, "restaurant-fumes", "餐馆油烟直排，没有净化设施（浏览器测试）", "东吴北路 88 号 楼下餐馆", "wuzhong")
     code = _receipt_code(page)
     page.goto(f"/report/{code}")
     assert "吴中区" in page.locator("main").inner_text()
     assert page.locator("#tip-status").get_attribute("data-state") == "submitted"
+    assert outside == []
+    context.close()
+
+
+def test_form_without_tiles_fills_the_district_and_hides_what_anonymity_does_not_need(browser, live_server):
+    context, page, outside = _phone(browser, live_server, geolocation={"latitude": 31.2990, "longitude": 120.5853},
+                                    permissions=["geolocation"])
+    page.goto("/report")
+    # No tiles configured (the default): the district borders carry their names.
+    page.wait_for_selector(".district-label")
+    assert page.locator(".district-label").count() == 9
+    assert page.locator(".district-label span", has_text="吴江区").is_visible()
+    # District and address come first; the map is the optional second way.
+    assert page.locator("#f-district").bounding_box()["y"] < page.locator("#report-map").bounding_box()["y"]
+    page.click("#use-location")
+    expect(page.locator("#f-district")).to_have_value("gusu")  # no eval: the site's CSP forbids it
+    assert "姑苏区" in page.locator("#report-map-status").inner_text()
+    # A human time hint, never the field's raw pattern.
+    hint = page.locator("#occurred-hint").inner_text()
+    assert "T时" not in hint and "YYYY" not in hint and re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", hint)
+    # Anonymous (the default): no name or phone field; real name: they appear, the PIN goes.
+    assert not page.locator("#f-name").is_visible() and not page.locator("#f-phone").is_visible()
+    assert page.locator("#f-claim_pin").is_visible()
+    page.check("#f-identity-real_name")
+    assert page.locator("#f-name").is_visible() and page.locator("#f-phone").is_visible()
+    assert not page.locator("#f-claim_pin").is_visible()
+    page.check("#f-identity-anonymous")
+    _send(page, "dust", "工地裸土未覆盖，扬尘明显（浏览器测试，手工数据）", "干将西路 1 号（浏览器测试）")
+    first = _receipt_code(page)
+    # The receipt code stays on one line, with a copy button beside it.
+    box = page.locator("#tracking-code").bounding_box()
+    line = page.locator("#tracking-code").evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert box["height"] < 2 * line + 40 and box["x"] + box["width"] <= 390
+    assert page.locator(".code-row .copy-button").is_visible()
+    # The same report again: the duplicate warning offers "send anyway" near the top of the page.
+    page.goto("/report")
+    _send(page, "dust", "同一工地，仍在起尘（浏览器测试，手工数据）", "干将西路 1 号（浏览器测试）", "gusu")
+    page.wait_for_selector("#duplicates")
+    top = page.locator("#send-anyway-top")
+    assert top.is_visible() and top.bounding_box()["y"] < 1200
+    top.click()
+    assert _receipt_code(page) != first
     assert outside == []
     context.close()

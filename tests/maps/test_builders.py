@@ -17,7 +17,7 @@ ASSETS = MapAssets("/static/leaflet.js", "/static/leaflet.css")
 SLUGS = [f["properties"]["slug"] for f in BOUNDARIES["features"]] + ["sip"]
 LABELS = {"sip_note": "SIP has no boundary", "source": "Source", "as_of": "as of", "tips": "Tips",
           "no_tasks": "none", "area": "Area", "task27": "Task 27", "zone": "Zone", "caveat": "verify",
-          "no_data": "No recent data", "station_page": "Station page", "background": "background",
+          "no_data": "No recent data", "old": "old data", "station_page": "Station page", "background": "background",
           "time": "Time", "aqi": "AQI", "empty": "No stations"}
 
 
@@ -81,16 +81,20 @@ def test_fireworks_map_shows_scope_and_zone_layers():
     assert "Hand-made zone" in html and "#6a1b9a" in html
 
 
-def test_stations_map_numbers_and_grey_no_data_markers():
+def test_stations_map_numbers_old_readings_and_grey_no_data_markers():
     stations = [  # hand-made
         {"code": "A", "name": "Alpha", "lat": 31.3, "lon": 120.6, "aqi": 87, "colour": "#ffff00", "level_text": "Moderate",
          "stale": False, "time_text": "10:00", "values": [("PM2.5", "64")], "url": "/air/stations/A", "background": False},
         {"code": "B", "name": "Beta", "lat": 31.4, "lon": 120.7, "aqi": 160, "colour": "#ff0000", "level_text": "x",
-         "stale": True, "time_text": "yesterday", "values": [], "url": None, "background": True},
+         "stale": True, "time_text": "2022-01-04 23:00", "values": [], "url": None, "background": True},
+        {"code": "C", "name": "Gamma", "lat": 31.5, "lon": 120.8, "aqi": None, "colour": None, "level_text": None,
+         "stale": True, "time_text": None, "values": [], "url": None, "background": False},
     ]
     html = _html(builders.stations_map(stations, assets=ASSETS, tiles=None, labels=LABELS, boundaries=BOUNDARIES))
     assert ">87<" in html and "color:#111" in html  # dark text on yellow
-    assert "no-data" in html and ">–<" in html and "No recent data" in html and ">160<" not in html
+    # An old reading keeps its value and says it is old, with its time; no reading at all is a grey dash.
+    assert ">160<" in html and "aqi-pin old" in html and "old data" in html and "2022-01-04 23:00" in html
+    assert "no-data" in html and ">–<" in html and "No recent data" in html
     assert "/air/stations/A" in html and 'target=\\"_top\\"' in html
 
 

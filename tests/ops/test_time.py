@@ -86,7 +86,8 @@ def test_stations_map_shows_the_hour_as_published(imported_app):
     c = imported_app.test_client()
     html = c.get("/maps/stations").get_data(as_text=True)
     row = html[html.index("1162A"):][:2000]
-    assert "2022/1/4 23:00" in row and "2022/1/5" not in row
+    assert "2022-01-04 23:00" in row and "2022-01-05" not in row
+    assert "PM2.5" in row and ">pm25<" not in row  # pollutant names, not data codes
 
 
 def test_air_json_and_csv_carry_the_offset(imported_app):

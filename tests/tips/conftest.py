@@ -40,6 +40,15 @@ def tips_app(_module_tips_app):
     return app
 
 
+@pytest.fixture(scope="module")
+def rewards_app(tmp_path_factory):
+    """A deployment where tips are official reports and rewards apply (helpers.REWARDS_SETTINGS)."""
+    from tests.tips.helpers import REWARDS_SETTINGS
+
+    tmp = tmp_path_factory.mktemp("tips-rewards")
+    return make_app(tmp, TIPS_PHOTO_DIR=str(tmp / "photos"), **OPEN_LIMITS, **REWARDS_SETTINGS)
+
+
 @pytest.fixture()
 def tclient(tips_app):
     return tips_app.test_client()

@@ -70,6 +70,14 @@ def png_bytes() -> bytes:
     return buf.getvalue()
 
 
+# A deployment run by an authority that pays rewards for tips sent to it (hand-made names):
+# the setting under which the reward workflow exists at all (docs/tips.md § Who receives a tip).
+REWARDS_SETTINGS = {
+    "TIPS_OFFICIAL": True, "TIPS_REWARDS": True,
+    "TIPS_OPERATOR_ZH": "测试市生态环境局（手工测试数据）", "TIPS_OPERATOR_EN": "Test City Ecology Bureau (hand-made test data)",
+}
+
+
 def valid_form(**overrides) -> dict:
     data = {
         "category": "dust",

@@ -101,10 +101,18 @@ def test_real_name_tip_is_encrypted_at_rest(tips_app, tclient):
     assert b"13812345678" not in blob and "王小明".encode() not in blob
 
 
-def test_real_name_requires_the_staff_declaration(tclient):
+def test_real_name_requires_the_staff_declaration_where_rewards_apply(rewards_app):
     data = valid_form(identity="real_name", name="王小明", phone="13812345678")
-    resp = tclient.post("/en/report", data=data, content_type=MP)
+    resp = rewards_app.test_client().post("/en/report", data=data, content_type=MP)
     assert resp.status_code == 400 and "not agency staff" in resp.get_data(as_text=True)
+
+
+def test_real_name_needs_no_staff_declaration_where_no_reward_is_paid(tclient):
+    # The declaration exists for rewards (苏环办〔2021〕293号); without rewards it is not asked for.
+    data = valid_form(identity="real_name", name="王小明", phone="13812345678")
+    _code(tclient.post("/en/report", data=data, content_type=MP))
+    no_name = tclient.post("/en/report", data=valid_form(identity="real_name", phone="13812345678"), content_type=MP)
+    assert no_name.status_code == 400 and "Give your name, or choose anonymous." in no_name.get_data(as_text=True)
 
 
 def test_anonymous_tip_drops_name_and_phone_and_hashes_the_pin(tips_app, tclient):
@@ -223,13 +231,16 @@ def test_stats_page_and_twins_reflect_tips(tips_app, tclient):
     assert any(d.key == "tips-stats" for d in tips_app.extensions["cleanair"].datasets)
 
 
-def test_form_works_without_javascript(tclient):
+def test_form_works_without_javascript(tclient, rewards_app):
     html = tclient.get("/report").get_data(as_text=True)
     for name in ("category", "district", "address", "lat", "lon", "occurred_at", "description", "polluter",
-                 "photos", "identity", "claim_pin", "name", "phone", "not_staff", "consent"):
+                 "photos", "identity", "claim_pin", "name", "phone", "consent"):
         assert f'name="{name}"' in html, name
     assert 'enctype="multipart/form-data"' in html and 'method="post"' in html
-    assert "苏环办〔2021〕293号" in html and "个人信息保护法" in html
+    assert "12369" in html and "个人信息保护法" in html and 'name="not_staff"' not in html
+    # Where rewards apply, the reward rules and the staff declaration are part of the form.
+    rewards = rewards_app.test_client().get("/report").get_data(as_text=True)
+    assert "苏环办〔2021〕293号" in rewards and 'name="not_staff"' in rewards
     assert " onclick=" not in html and "<script>" not in html  # no inline scripts (CSP coming)
 
 

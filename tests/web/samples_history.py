@@ -23,5 +23,6 @@ SAMPLES = {
     ("history.district_feed", "slug"): lambda app: "wujiang",
     ("history.release_download", "version"): lambda app: _release(app, "version"),
     ("history.release_download", "name"): lambda app: _release(app, "name"),
+    ("history.release_archive", "version"): lambda app: _release(app, "version"),
     ("embed.target", "slug"): lambda app: "pm25-annual-mean",
 }

@@ -97,7 +97,7 @@ def test_filters_round_trip_through_html_json_and_csv(client, query):
     rows = read_csv(client.get(f"/plan/tasks.csv?{query}"))
     assert [int(r["number"]) for r in rows] == numbers
     html = client.get(f"/plan/tasks?{query}").get_data(as_text=True)
-    shown = [int(n) for n in re.findall(r'<td class="num"><a href="/plan/tasks/(\d+)">', html)]
+    shown = [int(n) for n in re.findall(r'<td class="num task-no"><a href="/plan/tasks/(\d+)"', html)]
     assert shown == numbers
     # the page announces twins that carry the same filters
     assert 'rel="alternate" type="application/json" href="/plan/tasks.json?' in html
