@@ -292,7 +292,8 @@ def reward_approved_by(tip: Tip) -> str | None:
 def change_reward(tip: Tip, actor: str, new: str, note: str = "") -> None:
     st.check_reward_transition(tip.status, tip.reward_status, new, tip.identity, tip.cluster_id is None, actor=actor,
                                approved_by=reward_approved_by(tip),
-                               two_person=bool(current_app.config.get("TIPS_REWARD_TWO_PERSON", True)))
+                               two_person=bool(current_app.config.get("TIPS_REWARD_TWO_PERSON", True)),
+                               rewards_apply=current_app.extensions["cleanair_tip_policy"].rewards)
     if new == st.REWARD_PENDING and not tip.not_staff:
         raise st.TransitionError(st.N_("the tipster did not declare that they are not agency staff or a relative"))
     old = tip.reward_status

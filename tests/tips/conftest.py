@@ -52,3 +52,15 @@ def rewards_app(tmp_path_factory):
 @pytest.fixture()
 def tclient(tips_app):
     return tips_app.test_client()
+
+
+@pytest.fixture()
+def rewards_on(tips_app, monkeypatch):
+    """This test's deployment is an authority that pays rewards (TIPS_OFFICIAL=1, TIPS_REWARDS=1);
+    the default deployment pays none and refuses every reward state."""
+    import dataclasses
+
+    policy = tips_app.extensions["cleanair_tip_policy"]
+    monkeypatch.setitem(tips_app.extensions, "cleanair_tip_policy",
+                        dataclasses.replace(policy, official=True, rewards=True))
+    return tips_app

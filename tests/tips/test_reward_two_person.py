@@ -8,6 +8,10 @@ import pytest
 from cleanair.domain.tips import states as st
 from tests.conftest import make_app
 from tests.tips.conftest import OPEN_LIMITS
+
+# A deployment that pays rewards (the default one pays none and refuses every reward state).
+REWARDS = {"TIPS_OFFICIAL": "1", "TIPS_REWARDS": "1", "TIPS_OPERATOR_ZH": "测试用受理机关（手工配置）",
+           "TIPS_OPERATOR_EN": "Test authority (hand-made setting)"}
 from tests.tips.helpers import login, make_staff, valid_form
 
 VERIFIED = dict(status=st.VERIFIED, identity="real_name", is_primary=True)
@@ -55,7 +59,7 @@ def _reward(app, tip_id: int) -> str:
 
 
 def test_one_reviewer_cannot_take_a_tip_from_received_to_paid(tmp_path):
-    app = make_app(tmp_path, **OPEN_LIMITS)
+    app = make_app(tmp_path, **OPEN_LIMITS, **REWARDS)
     make_staff(app, "ann")
     make_staff(app, "bob")
     ann, bob = app.test_client(), app.test_client()
@@ -69,9 +73,36 @@ def test_one_reviewer_cannot_take_a_tip_from_received_to_paid(tmp_path):
 
 
 def test_a_desk_of_one_can_switch_the_rule_off(tmp_path):
-    app = make_app(tmp_path, TIPS_REWARD_TWO_PERSON=False, **OPEN_LIMITS)
+    app = make_app(tmp_path, TIPS_REWARD_TWO_PERSON=False, **OPEN_LIMITS, **REWARDS)
     make_staff(app, "ann")
     ann = app.test_client()
     tip_id = _verified_tip_with_reward_approved_by(app, ann, "ann")
     ann.post(f"/staff/tips/{tip_id}/action", data={"kind": "reward", "to": "reward_paid"})
     assert _reward(app, tip_id) == "reward_paid"
+
+
+def test_a_deployment_without_rewards_records_no_reward_state():
+    with pytest.raises(st.TransitionError, match="pays no rewards"):
+        st.check_reward_transition("verified", None, st.REWARD_PENDING, "real_name", True, rewards_apply=False)
+
+
+def test_the_desk_refuses_a_reward_where_none_are_paid(tmp_path):
+    app = make_app(tmp_path, **OPEN_LIMITS)  # the default deployment: no rewards
+    make_staff(app, "ann")
+    ann = app.test_client()
+    login(ann, "ann")
+    tip = app.test_client().post("/report", data=valid_form(identity="real_name", name="张三", phone="13800000000",
+                                                             not_staff="y"))
+    assert tip.status_code == 303
+    with app.app_context():
+        from cleanair.report.models import Tip
+        from cleanair.extensions import db
+        from cleanair.report import service
+
+        t = db.session.scalars(db.select(Tip)).one()
+        for state in ("accepted", "investigating", "verified"):
+            service.change_status(t, "ann", state)
+        tip_id = t.id
+    ann.post(f"/en/staff/tips/{tip_id}/action", data={"kind": "reward", "to": "reward_pending"})
+    assert _reward(app, tip_id) is None
+    assert "pays no rewards" in ann.get(f"/en/staff/tips/{tip_id}").get_data(as_text=True)

@@ -73,7 +73,7 @@ def test_login_is_rate_limited_per_ip(tmp_path):
     assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
 
 
-def test_workflow_route_verify_reward_and_public_status(tips_app, tclient):
+def test_workflow_route_verify_reward_and_public_status(tips_app, tclient, rewards_on):
     make_staff(tips_app)
     tclient.post("/report", data=valid_form(identity="real_name", name="陈七", phone="13612345678", not_staff="y"), content_type="multipart/form-data")
     with tips_app.app_context():
@@ -163,7 +163,7 @@ def test_redaction_keeps_the_original_for_admins_only(tips_app):
     assert "13812345678" in admin.get(f"/staff/tips/{tip.id}").get_data(as_text=True)
 
 
-def test_duplicates_cluster_and_first_reporter_keeps_reward_priority(tips_app, tclient):
+def test_duplicates_cluster_and_first_reporter_keeps_reward_priority(tips_app, tclient, rewards_on):
     make_staff(tips_app)
     first = make_tip(tips_app, identity="real_name", name="甲", phone="13812345678")
     second = make_tip(tips_app, identity="real_name", name="乙", phone="13812345679", lat=31.3005)

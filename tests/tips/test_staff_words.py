@@ -25,7 +25,7 @@ def _main(html: str) -> str:
 
 
 @pytest.fixture()
-def worked_tip(tips_app):
+def worked_tip(tips_app, rewards_on):
     """A hand-made tip taken through the whole workflow, and a second one rejected with a reason."""
     make_staff(tips_app)
     tip = make_tip(tips_app, identity="real_name", name="张三", phone="13800000000", location_source="device",

@@ -76,10 +76,13 @@ def check_transition(current: str, new: str, reason: str | None = None) -> None:
 
 def check_reward_transition(status: str, reward: str | None, new: str, identity: str, is_primary: bool, *,
                             actor: str | None = None, approved_by: str | None = None,
-                            two_person: bool = True) -> None:
+                            two_person: bool = True, rewards_apply: bool = True) -> None:
     """Rewards start only for verified, real-name tips that are first in their cluster; with the
     two-person rule (on unless switched off), the payment is confirmed by someone other than the
-    staff member who approved the reward, so nobody takes a tip from received to paid alone."""
+    staff member who approved the reward, so nobody takes a tip from received to paid alone.
+    Where the deployment pays no rewards (TIPS_REWARDS off), no reward state can be recorded."""
+    if not rewards_apply:
+        raise TransitionError(N_("this site's operator pays no rewards, so no reward can be recorded"))
     if new not in REWARD_STATES:
         raise TransitionError(N_("unknown reward state %(new)s"), new=new)
     if new not in REWARD_TRANSITIONS.get(reward, ()):
