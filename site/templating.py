@@ -64,7 +64,12 @@ def period_label(period: str | None) -> str:
     return en if i18n.current_locale() == "en" else zh
 
 
-def fmt_localtime(value: Any, format: str = "medium") -> str:
+# One way to write an instant on every page, in both languages: unambiguous to a reader anywhere
+# (Babel's English "short" format, 12/5/26, reads as 12 May or 5 December depending on the reader).
+MINUTE = "yyyy-MM-dd HH:mm"
+
+
+def fmt_localtime(value: Any, format: str = MINUTE) -> str:
     """An instant (aware) in Suzhou time, in the page's locale; naive values are refused."""
     if value is None:
         return "—"

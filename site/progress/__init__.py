@@ -40,7 +40,7 @@ def day_text(value, format: str = "medium") -> str:
     return fmt_date(value or None, format)
 
 
-def instant_text(value, format: str = "short") -> str:
+def instant_text(value, format: str | None = None) -> str:
     """An instant (aware, or ISO text with its offset) in Suzhou time (docs/time.md)."""
     from datetime import datetime
 
@@ -48,7 +48,7 @@ def instant_text(value, format: str = "short") -> str:
 
     if isinstance(value, str) and value:
         value = datetime.fromisoformat(value)
-    return fmt_localtime(value or None, format)
+    return fmt_localtime(value or None, format) if format else fmt_localtime(value or None)
 
 
 from . import routes  # noqa: E402,F401

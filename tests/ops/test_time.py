@@ -64,6 +64,23 @@ def test_receipt_staff_desk_and_stats_show_suzhou_time(tips_app, pinned):
     assert "2026-11-30T09:35:00+08:00" in export and "2026-11-30T10:05:00+08:00" in export
 
 
+def test_every_page_writes_an_instant_one_unambiguous_way_in_both_languages(tips_app, pinned):
+    # Babel's "short" format wrote 11/30/26, 10:05 AM on English pages (day and month read
+    # either way round) and 2026/11/30 10:05 on Chinese ones, beside 2026-11-30 10:05 elsewhere.
+    tip = make_tip(tips_app)
+    c = tips_app.test_client()
+    make_staff(tips_app, "desk2", "admin")
+    for prefix in ("", "/en"):
+        for url in (f"{prefix}/report/{tip.code}/receipt", f"{prefix}/report/stats"):
+            html = c.get(url, follow_redirects=True).get_data(as_text=True)
+            assert "2026-11-30 10:05" in html, url
+            assert not re.search(r"\b11/30/26\b|2026/11/30", html), url
+    login(c, "desk2")
+    for prefix in ("", "/en"):
+        queue = c.get(f"{prefix}/staff/").get_data(as_text=True)
+        assert "2026-11-30 10:05" in queue and "11/30/26" not in queue
+
+
 def test_the_form_reads_the_typed_time_as_suzhou_time(tips_app, pinned):
     from tests.tips.helpers import valid_form
 
